@@ -28,7 +28,7 @@ import java.util.Map;
  * {@link ModelFormatException} naming the file and the tensor. Tensors are mapped one at a time,
  * so files over 2 GB work (a single tensor must fit a Java array).
  */
-public final class SafeTensors implements AutoCloseable {
+public final class SafeTensors implements TensorSource {
     /** The safetensors reference implementation refuses headers over 100 MB; so do we. */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
@@ -194,7 +194,20 @@ public final class SafeTensors implements AutoCloseable {
     /** All tensors, in the order of their data in the file. */
     public List<TensorInfo> tensors() { return List.copyOf(tensors.values()); }
 
+    @Override
     public boolean has(String name) { return tensors.containsKey(name); }
+
+    @Override
+    public List<String> names() { return List.copyOf(tensors.keySet()); }
+
+    @Override
+    public long[] shape(String name) { return info(name).shape().clone(); }
+
+    @Override
+    public DType dtype(String name) { return info(name).dtype(); }
+
+    @Override
+    public Path fileOf(String name) { return file; }
 
     /** The tensor's header entry; fails naming the file and the tensor when it is missing. */
     public TensorInfo info(String name) {
@@ -218,6 +231,7 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     /** The tensor as float32, converting from any floating or integer dtype. */
+    @Override
     public float[] readFloats(String name) {
         TensorInfo t = info(name);
         int n = checkedCount(t);
