@@ -132,7 +132,7 @@ class WeightsTest {
     }
 
     @Test
-    void saveThenLoadGivesTheSameModel() {
+    void saveThenLoadGivesTheSameModel() throws IOException {
         ModelConfig c = taipanConfig();
         Weights w = Weights.random(c, 3);
         Path dir = tmp.resolve("saved");
