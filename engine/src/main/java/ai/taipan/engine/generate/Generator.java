@@ -17,7 +17,9 @@ import java.util.function.BooleanSupplier;
  * </pre>
  *
  * Stops after {@code maxTokens}, when a stop string is complete (it is not emitted), or when
- * {@code cancelled} turns true (checked between prefill pieces and after every token). The
+ * {@code cancelled} turns true: it is checked between prefill pieces, after each token is sampled
+ * (that token is then the last) and after the listener returns (then no further decode step
+ * runs). The pieces given to the listener always concatenate to the result's text. The
  * session continues from wherever it is: a fresh one starts at position 0, a used one continues
  * its context. The last sampled token is not fed back (HF generate does the same), so the session
  * ends at position prompt + generated − 1.
@@ -73,6 +75,12 @@ public final class Generator {
             else if (cancelled.getAsBoolean()) reason = StopReason.CANCELLED;
             if (reason != null && reason != StopReason.STOP_STRING) shown += text.finish();
             listener.onToken(id, shown);
+            if (reason == null && cancelled.getAsBoolean()) {
+                // cancelled while the listener ran (a GUI's stop button): no further step. Text
+                // still held back (a possible stop-string start, a partial character) is dropped,
+                // so that the pieces shown still concatenate to the result's text.
+                reason = StopReason.CANCELLED;
+            }
             if (reason == null) {
                 logits = session.step(id);
                 steps++;
