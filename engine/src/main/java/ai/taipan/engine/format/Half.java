@@ -33,7 +33,11 @@ public final class Half {
         int exp = (bits >>> 23) & 0xff;
         int mant = bits & 0x7fffff;
         if (exp == 0xff) { // inf / NaN
-            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+            if (mant == 0) return (short) (sign | 0x7c00);
+            // NaN: keep the top 10 payload bits (so every F16 NaN round-trips bit for bit, as in
+            // numpy's npy_floatbits_to_halfbits), but never let the payload become zero (= inf).
+            int payload = mant >>> 13;
+            return (short) (sign | 0x7c00 | (payload != 0 ? payload : 0x200));
         }
         int e = exp - 127 + 15;
         if (e >= 0x1f) return (short) (sign | 0x7c00);

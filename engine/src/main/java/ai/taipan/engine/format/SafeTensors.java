@@ -1,5 +1,6 @@
 package ai.taipan.engine.format;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -85,9 +86,12 @@ public final class SafeTensors implements TensorSource {
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0, file);
             long n = lenBuf.getLong(0);
-            if (n < 2 || n > size - 8) {
+            if (n < 0 || n > size - 8) { // n < 0: an unsigned claim of 8 EB or more
                 throw new ModelFormatException(file, null, "header length " + Long.toUnsignedString(n)
                         + " is past the end of the file (" + size + " bytes)");
+            }
+            if (n < 2) {
+                throw new ModelFormatException(file, null, "header length " + n + " is too short for a JSON header");
             }
             if (n > MAX_HEADER_BYTES) {
                 throw new ModelFormatException(file, null, "header length " + n + " exceeds the "
@@ -97,7 +101,8 @@ public final class SafeTensors implements TensorSource {
             readFully(ch, hb, 8, file);
             JsonNode root;
             try {
-                root = Json.mapper().readTree(hb.array());
+                // a name given twice would otherwise silently keep the last entry
+                root = Json.mapper().reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(hb.array());
             } catch (IOException e) {
                 throw new ModelFormatException(file, null, "header is not valid JSON: " + firstLine(e.getMessage()));
             }

@@ -142,7 +142,9 @@ public final class ModelConfig {
         require(hiddenSize > 0, "hidden_size", "must be positive, got " + hiddenSize);
         require(!layerTypes.isEmpty(), "layer_types", "must name at least one layer");
         require(layerNormEpsilon > 0, "layer_norm_epsilon", "must be positive");
-        this.dInner = expand * hiddenSize;
+        // sizes are products of config fields: a lying config must fail here, not overflow into a
+        // negative array size (or an absurd allocation) later
+        this.dInner = product("expand", expand, hiddenSize);
         if (hasLayer(LayerType.MAMBA2)) {
             require(expand > 0, "expand", "must be positive, got " + expand);
             require(stateSize > 0, "state_size", "must be positive, got " + stateSize);
@@ -160,8 +162,12 @@ public final class ModelConfig {
         } else {
             this.numHeads = b.numHeads == null ? (headDim > 0 ? dInner / headDim : 0) : b.numHeads;
         }
-        this.convDim = dInner + 2 * nGroups * stateSize;
-        this.dInProj = 2 * dInner + 2 * nGroups * stateSize + numHeads;
+        long gn2 = 2L * nGroups * stateSize;
+        require(2L * dInner + gn2 + numHeads <= Integer.MAX_VALUE - 8, "state_size",
+                "in_proj width 2·d_inner + 2·n_groups·state_size + num_heads overflows");
+        this.convDim = (int) (dInner + gn2);
+        this.dInProj = (int) (2L * dInner + gn2 + numHeads);
+        if (hasLayer(LayerType.MAMBA2)) product("hidden_size", dInProj, hiddenSize); // in_proj.weight [dInProj, D]
         boolean attn = layerTypes.stream().anyMatch(LayerType::isAttention);
         if (attn) {
             require(numAttentionHeads > 0, "num_attention_heads", "must be positive, got " + numAttentionHeads);
@@ -180,7 +186,9 @@ public final class ModelConfig {
             this.attentionHeadDim = b.attentionHeadDim == null
                     ? (numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0) : b.attentionHeadDim;
         }
-        this.attentionDim = numAttentionHeads * attentionHeadDim;
+        this.attentionDim = product("attention_head_dim", numAttentionHeads, attentionHeadDim);
+        product("intermediate_size", intermediateSize, hiddenSize);
+        product("vocab_size", vocabSize, hiddenSize);
         if (hasLayer(LayerType.SELECTIVE_ATTENTION)) {
             require(capacity > 0 && capacity <= 1, "capacity", "must be in (0, 1], got " + capacity);
             require(gumbelTau > 0, "gumbel_tau", "must be positive, got " + gumbelTau);
@@ -191,6 +199,14 @@ public final class ModelConfig {
     private boolean ropeUsed() {
         return hasLayer(LayerType.ATTENTION) || hasLayer(LayerType.SLIDING_ATTENTION)
                 || (salRope && hasLayer(LayerType.SELECTIVE_ATTENTION));
+    }
+
+    /** a·b, failing on the named field when the product does not fit an int (one Java array). */
+    private int product(String field, int a, int b) {
+        long p = (long) a * b;
+        require(p <= Integer.MAX_VALUE - 8 && p >= Integer.MIN_VALUE, field,
+                "gives a size of " + p + " (" + a + " × " + b + "), more than one Java array holds");
+        return (int) p;
     }
 
     private void require(boolean ok, String field, String message) {
