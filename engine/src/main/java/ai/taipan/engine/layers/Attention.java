@@ -1,0 +1,49 @@
+package ai.taipan.engine.layers;
+
+/**
+ * Multi-head softmax attention of one query over the keys held in a {@link KvRing} (SPEC §2):
+ * for head h, a_j = softmax_j(q_h · k_j,h / √d_h) over the ring's entries, o_h = Σ_j a_j v_j,h;
+ * heads are concatenated in order (row h·d_h + d is head h, dim d; no grouped-query sharing).
+ * The caller has already evicted every key the query must not see.
+ */
+final class Attention {
+    private Attention() {}
+
+    /**
+     * out[outOff .. outOff + heads·hd) = attention of q[qOff ..] over the ring.
+     *
+     * @param weights null, or [heads][ring.size()] to receive the softmax weights (tracing)
+     */
+    static void attend(KvRing ring, float[] q, int qOff, float[] out, int outOff, int heads, int hd,
+                       Workspace ws, float[][] weights) {
+        int n = ring.size(), dim = heads * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] sc = ws.scores(n);                   // (keys,)
+        float[] k = ring.keys(), v = ring.values();
+        for (int h = 0; h < heads; h++) {
+            int qo = qOff + h * hd;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                int ko = ring.slot(j) * dim + h * hd;
+                float dot = 0f;
+                for (int d = 0; d < hd; d++) dot += q[qo + d] * k[ko + d];
+                sc[j] = dot * scale;
+                if (sc[j] > max) max = sc[j];
+            }
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                sc[j] = (float) Math.exp(sc[j] - max);
+                sum += sc[j];
+            }
+            float inv = 1f / sum;
+            int oo = outOff + h * hd;
+            for (int d = 0; d < hd; d++) out[oo + d] = 0f;
+            for (int j = 0; j < n; j++) {
+                float a = sc[j] * inv;
+                if (weights != null) weights[h][j] = a;
+                int vo = ring.slot(j) * dim + h * hd;
+                for (int d = 0; d < hd; d++) out[oo + d] += a * v[vo + d];
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package ai.taipan.engine.layers;
+
+/**
+ * The key/value cache of one attention-kind layer (SPEC §3): a ring of (position, k, v), oldest
+ * first, holding at most {@code maxEntries}. The SAL keeps only selected tokens inside the window,
+ * sliding_attention the last window tokens, attention everything (maxEntries unlimited; the ring
+ * then only grows — that is the Transformer's cache).
+ *
+ * <p>Rings of at most 65,536 entries are allocated in full up front, so a session's memory is
+ * fixed from its first token (and stateBytes() constant); longer ones grow by doubling.
+ */
+public final class KvRing implements LayerState {
+    static final int PREALLOCATE_LIMIT = 1 << 16;
+
+    private final int maxEntries, dim;
+    private int[] pos;      // (cap,) absolute positions
+    private float[] k, v;   // (cap, dim) each, keys after RoPE where RoPE applies
+    private int head, size; // index of the oldest entry; number of entries
+
+    public KvRing(int maxEntries, int dim) {
+        this.maxEntries = maxEntries;
+        this.dim = dim;
+        int cap = maxEntries <= PREALLOCATE_LIMIT ? maxEntries : 256;
+        pos = new int[cap];
+        k = new float[cap * dim];
+        v = new float[cap * dim];
+    }
+
+    public int size() { return size; }
+
+    /** Physical slot of entry i (0 = oldest). */
+    public int slot(int i) {
+        int s = head + i;
+        return s >= pos.length ? s - pos.length : s;
+    }
+
+    public int position(int i) { return pos[slot(i)]; }
+
+    public float[] keys() { return k; }
+
+    public float[] values() { return v; }
+
+    /** Positions held, oldest first (for tests and the workbench). */
+    public int[] positions() {
+        int[] r = new int[size];
+        for (int i = 0; i < size; i++) r[i] = position(i);
+        return r;
+    }
+
+    /** Drops the oldest entries while their position is below {@code minPos}. */
+    public void evictBefore(int minPos) {
+        while (size > 0 && pos[head] < minPos) {
+            head = head + 1 == pos.length ? 0 : head + 1;
+            size--;
+        }
+    }
+
+    /** Appends (p, k, v); when full, the oldest entry makes room. */
+    public void push(int p, float[] kSrc, int kOff, float[] vSrc, int vOff) {
+        if (size == maxEntries) {
+            head = head + 1 == pos.length ? 0 : head + 1;
+            size--;
+        }
+        if (size == pos.length) grow();
+        int s = slot(size);
+        pos[s] = p;
+        System.arraycopy(kSrc, kOff, k, s * dim, dim);
+        System.arraycopy(vSrc, vOff, v, s * dim, dim);
+        size++;
+    }
+
+    private void grow() {
+        int cap = (int) Math.min((long) maxEntries, 2L * pos.length);
+        int[] np = new int[cap];
+        float[] nk = new float[cap * dim], nv = new float[cap * dim];
+        for (int i = 0; i < size; i++) {
+            int s = slot(i);
+            np[i] = pos[s];
+            System.arraycopy(k, s * dim, nk, i * dim, dim);
+            System.arraycopy(v, s * dim, nv, i * dim, dim);
+        }
+        pos = np;
+        k = nk;
+        v = nv;
+        head = 0;
+    }
+
+    @Override
+    public long bytes() { return 4L * pos.length + 8L * k.length; }
+
+    @Override
+    public void reset() {
+        head = 0;
+        size = 0;
+    }
+}

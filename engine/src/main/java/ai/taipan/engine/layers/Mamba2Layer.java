@@ -1,0 +1,171 @@
+package ai.taipan.engine.layers;
+
+import ai.taipan.engine.kernel.Matrices;
+import ai.taipan.engine.kernel.Matrix;
+import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.Weights;
+import ai.taipan.engine.trace.Tracer;
+
+/**
+ * The Mamba-2 block (SPEC §2 "mamba2"; state-spaces/mamba {@code Mamba2}, HF {@code Mamba2Mixer}).
+ *
+ * <p>Glossary (paper / mamba_ssm names → here):
+ * <ul>
+ *   <li>D (d_model) = hidden_size; d_inner = E·D (expand E); H = nheads; P = headdim; N = d_state;
+ *       G = ngroups; K = d_conv; conv_dim = d_inner + 2GN</li>
+ *   <li>z — the gate branch [d_inner]; xBC — the conv branch [conv_dim] = x [H,P] | B [G,N] | C [G,N]</li>
+ *   <li>Δ (dt) [H] = clamp(softplus(dt + dt_bias), time_step_limit); A = −exp(A_log) [H]; D skip [H]</li>
+ *   <li>S [H,P,N] the SSM state; the recurrence is in {@link Ssd}</li>
+ * </ul>
+ *
+ * <p>State (SPEC §3): conv state [conv_dim, K] — the last K raw xBC inputs, newest last (the
+ * current token's column is the one w[:, K−1] multiplies) — and S [H, P, N]. Both are constant
+ * in context length: that is the whole point of the SSM.
+ */
+public final class Mamba2Layer implements Layer {
+    private final int index, D, dInner, convDim, dInProj, H, K;
+    private final float eps, dtMin, dtMax;
+    private final float[] normW;        // (D,) pre-norm weight
+    private final Matrix inProj;        // (dInProj, D)
+    private final float[] convW;        // (convDim, 1, K) → flat (convDim·K)
+    private final float[] convB;        // (convDim,) or null without conv bias
+    private final float[] dtBias;       // (H,)
+    private final float[] A;            // (H,) A = −exp(A_log), computed once
+    private final float[] Dskip;        // (H,)
+    private final float[] gateNormW;    // (dInner,) grouped gated RMSNorm weight
+    private final int normGroup;        // d_inner / G: the gated norm's group width
+    private final Matrix outProj;       // (D, dInner)
+    private final Ssd ssd;
+
+    public Mamba2Layer(ModelConfig c, int index, Weights w) {
+        this.index = index;
+        String p = "backbone.layers." + index + ".";
+        D = c.hiddenSize;
+        dInner = c.dInner;
+        convDim = c.convDim;
+        dInProj = c.dInProj;
+        H = c.numHeads;
+        K = c.convKernel;
+        eps = (float) c.layerNormEpsilon;
+        dtMin = (float) c.timeStepMin;
+        dtMax = (float) c.timeStepMax;
+        normW = w.get(p + "norm.weight");
+        inProj = Matrices.of(w.get(p + "mixer.in_proj.weight"), dInProj, D);
+        convW = w.get(p + "mixer.conv1d.weight");
+        convB = c.useConvBias ? w.get(p + "mixer.conv1d.bias") : null;
+        dtBias = w.get(p + "mixer.dt_bias");
+        float[] aLog = w.get(p + "mixer.A_log");
+        A = new float[H];
+        for (int h = 0; h < H; h++) A[h] = (float) -Math.exp(aLog[h]);
+        Dskip = w.get(p + "mixer.D");
+        gateNormW = w.get(p + "mixer.norm.weight");
+        normGroup = dInner / c.nGroups;
+        outProj = Matrices.of(w.get(p + "mixer.out_proj.weight"), D, dInner);
+        ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, c.chunkSize);
+    }
+
+    /** conv state (convDim, K) + SSM state (H, P, N). */
+    public static final class State implements LayerState {
+        public final float[] conv;  // (convDim, K) last K raw xBC inputs, newest last
+        public final float[] ssm;   // (H, P, N)
+
+        State(int convDim, int K, int H, int P, int N) {
+            conv = new float[convDim * K];
+            ssm = new float[H * P * N];
+        }
+
+        @Override public long bytes() { return 4L * (conv.length + ssm.length); }
+
+        @Override public void reset() {
+            java.util.Arrays.fill(conv, 0f);
+            java.util.Arrays.fill(ssm, 0f);
+        }
+    }
+
+    @Override public int index() { return index; }
+
+    @Override
+    public LayerState newState() { return new State(convDim, K, H, ssd.P, ssd.N); }
+
+    @Override
+    public void forward(LayerState st, Workspace ws, int T, int pos0, boolean recurrent, Tracer tracer, Probe probe) {
+        State s = (State) st;
+        // h ← h + Mixer(RMSNorm(h) ⊙ norm.weight)
+        Ops.rmsNormRows(ws.u, ws.h, normW, T, D, eps);                       // u (T, D)
+        if (probe != null) probe.tensor(index, "mixer_in", pos0, ws.u, 0, T, D);
+        Ops.project(inProj, ws.zxbcdt, 0, ws.u, 0, T);                       // zxbcdt (T, dInProj)
+        if (probe != null) probe.tensor(index, "zxbcdt", pos0, ws.zxbcdt, 0, T, dInProj);
+        convolve(ws, s.conv, T);                                             // xbc (T, convDim)
+        if (probe != null) probe.tensor(index, "xBC_act", pos0, ws.xbc, 0, T, convDim);
+        for (int t = 0; t < T; t++) {                                        // dt (T, H)
+            int src = t * dInProj + dInner + convDim;
+            for (int h = 0; h < H; h++) {
+                float d = Ops.softplus(ws.zxbcdt[src + h] + dtBias[h]);
+                ws.dt[t * H + h] = Math.min(Math.max(d, dtMin), dtMax);
+            }
+        }
+        if (probe != null) probe.tensor(index, "dt", pos0, ws.dt, 0, T, H);
+        float[] norms = tracer == null ? null : ws.norms;
+        if (recurrent) {
+            ssd.scan(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, norms);       // y (T, dInner)
+        } else {
+            if (norms != null) ssd.replayNorms(norms, ws.xbc, ws.dt, A, s.ssm, T, ws.headState);
+            ssd.chunked(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, ws.cb, ws.cum, ws.ssdW);
+        }
+        if (probe != null) probe.tensor(index, "y_ssm", pos0, ws.y, 0, T, dInner);
+        gatedNorm(ws, T);
+        if (probe != null) probe.tensor(index, "y_normed", pos0, ws.y, 0, T, dInner);
+        Ops.project(outProj, ws.out, 0, ws.y, 0, T);                         // out (T, D)
+        if (probe != null) probe.tensor(index, "mixer_out", pos0, ws.out, 0, T, D);
+        for (int i = 0; i < T * D; i++) ws.h[i] += ws.out[i];
+        if (tracer != null) {
+            for (int t = 0; t < T; t++) {
+                float[] n = new float[H];
+                System.arraycopy(norms, t * H, n, 0, H);
+                tracer.mamba(new Tracer.MambaEvent(index, pos0 + t, n));
+            }
+        }
+    }
+
+    /**
+     * Depthwise causal conv + SiLU over the chunk (SPEC §2 mamba2 step 2): w[c, 0, K−1] multiplies
+     * the current token; inputs before the chunk come from the conv state (zeros at the start).
+     * Then the conv state becomes the last K raw inputs.
+     */
+    private void convolve(Workspace ws, float[] conv, int T) {
+        float[] in = ws.zxbcdt;
+        for (int t = 0; t < T; t++) {
+            for (int c = 0; c < convDim; c++) {
+                float acc = convB == null ? 0f : convB[c];
+                int wo = c * K;
+                for (int k = 0; k < K; k++) {
+                    int tau = t - (K - 1) + k;                        // input token, relative to the chunk
+                    float x = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[wo + K + tau];
+                    acc += convW[wo + k] * x;
+                }
+                ws.xbc[t * convDim + c] = Ops.silu(acc);
+            }
+        }
+        for (int c = 0; c < convDim; c++) {
+            int so = c * K;
+            for (int j = 0; j < K; j++) {                             // column j ← raw input T−K+j
+                int tau = T - K + j;
+                conv[so + j] = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[so + j + T];
+            }
+        }
+    }
+
+    /**
+     * v = y ⊙ silu(z); RMSNorm over each of the G groups of d_inner/G (mamba_ssm RMSNormGated with
+     * group_size = d_inner/ngroups, norm_before_gate=False), ⊙ norm.weight. In place in ws.y.
+     */
+    private void gatedNorm(Workspace ws, int T) {
+        for (int t = 0; t < T; t++) {
+            int yo = t * dInner, zo = t * dInProj;
+            for (int i = 0; i < dInner; i++) ws.y[yo + i] *= Ops.silu(ws.zxbcdt[zo + i]);
+            for (int g0 = 0; g0 < dInner; g0 += normGroup) {
+                Ops.rmsNorm(ws.y, yo + g0, ws.y, yo + g0, gateNormW, g0, normGroup, eps);
+            }
+        }
+    }
+}

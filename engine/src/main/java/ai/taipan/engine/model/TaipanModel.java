@@ -1,0 +1,108 @@
+package ai.taipan.engine.model;
+
+import ai.taipan.engine.format.ModelFormatException;
+import ai.taipan.engine.format.SafeTensors;
+import ai.taipan.engine.format.TensorSource;
+import ai.taipan.engine.kernel.Matrices;
+import ai.taipan.engine.kernel.Matrix;
+import ai.taipan.engine.layers.AttentionLayer;
+import ai.taipan.engine.layers.Layer;
+import ai.taipan.engine.layers.Mamba2Layer;
+import ai.taipan.engine.layers.SelectiveAttentionLayer;
+import ai.taipan.engine.tokenizer.ByteTokenizer;
+import ai.taipan.engine.tokenizer.Tokenizer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A Taipan-family model (SPEC §1): token embedding → layers (layer_types) → final RMSNorm → LM
+ * head (tied to the embedding unless tie_word_embeddings is false). Immutable and thread-safe;
+ * all per-sequence state lives in a {@link Session}.
+ *
+ * <p>Glossary: V vocab_size, D hidden_size, L sequence length; E the embedding [V, D];
+ * norm_f the final RMSNorm weight [D]; the head W_out [V, D] (E itself when tied).
+ */
+public final class TaipanModel {
+    private final ModelConfig config;
+    private final Weights weights;
+    private final Tokenizer tokenizer;
+    final Layer[] layers;
+    final float[] embeddings;   // (V, D)
+    final float[] normF;        // (D,)
+    final Matrix head;          // (V, D) — the embedding when tied
+
+    public TaipanModel(ModelConfig config, Weights weights, Tokenizer tokenizer) {
+        this.config = config;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        layers = new Layer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = switch (config.layerType(i)) {
+                case MAMBA2 -> new Mamba2Layer(config, i, weights);
+                case SELECTIVE_ATTENTION -> new SelectiveAttentionLayer(config, i, weights);
+                case ATTENTION, SLIDING_ATTENTION -> new AttentionLayer(config, i, weights);
+            };
+        }
+        embeddings = weights.get("backbone.embeddings.weight");
+        normF = weights.get("backbone.norm_f.weight");
+        head = Matrices.of(config.tieWordEmbeddings ? embeddings : weights.get("lm_head.weight"),
+                config.vocabSize, config.hiddenSize);
+    }
+
+    /**
+     * Loads a model folder (SPEC §4): config.json + model.safetensors, our "taipan" folders and
+     * plain HF {@code "model_type": "mamba2"} ones alike. Sizes config.json leaves out are read
+     * from tensor shapes. The tokenizer is the byte tokenizer ({"type":"bytes"}, or no entry).
+     *
+     * @throws ModelFormatException naming the file and the field or tensor at fault
+     */
+    public static TaipanModel load(Path dir) {
+        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, null, "is not a model folder");
+        Path cfgFile = dir.resolve("config.json");
+        if (!Files.exists(cfgFile)) throw new ModelFormatException(cfgFile, null, "no such file (a model folder needs config.json)");
+        Path st = dir.resolve("model.safetensors");
+        if (!Files.exists(st)) throw new ModelFormatException(st, null, "no such file (a model folder needs model.safetensors)");
+        try (TensorSource src = SafeTensors.open(st)) {
+            ModelConfig config = ModelConfig.read(cfgFile, n -> src.has(n) ? src.shape(n) : null);
+            Weights weights = Weights.load(src, config);
+            return new TaipanModel(config, weights, tokenizerFor(config, cfgFile));
+        }
+    }
+
+    private static Tokenizer tokenizerFor(ModelConfig c, Path cfgFile) {
+        var t = c.tokenizer;
+        if (t == null || (t.isObject() && "bytes".equals(t.path("type").asText()))) return new ByteTokenizer(c.vocabSize);
+        throw new ModelFormatException(cfgFile, "tokenizer", "only {\"type\":\"bytes\"} is supported, got " + t);
+    }
+
+    public ModelConfig config() { return config; }
+
+    public Weights weights() { return weights; }
+
+    public Tokenizer tokenizer() { return tokenizer; }
+
+    /** Number of parameters (a tied head counted once). */
+    public long parameterCount() { return weights.parameterCount(); }
+
+    /** A new inference session (SPEC §3) at position 0. */
+    public Session newSession() { return new Session(this); }
+
+    /**
+     * Logits for every token of {@code ids}, [L, V] row-major, from a fresh session:
+     * {@link Mode#PARALLEL} streams the sequence in chunks of chunk_size (chunked SSD),
+     * {@link Mode#STEP} feeds one token at a time (the decode path).
+     */
+    public float[] logits(int[] ids, Mode mode) {
+        int V = config.vocabSize;
+        float[] out = new float[Math.multiplyExact(ids.length, V)];    // (L, V)
+        Session s = newSession();
+        if (mode == Mode.PARALLEL) {
+            s.prefill(ids, (i, l) -> System.arraycopy(l, 0, out, i * V, V));
+        } else {
+            s.checkIds(ids);
+            for (int i = 0; i < ids.length; i++) System.arraycopy(s.step(ids[i]), 0, out, i * V, V);
+        }
+        return out;
+    }
+}
