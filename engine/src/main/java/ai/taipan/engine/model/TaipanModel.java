@@ -53,21 +53,15 @@ public final class TaipanModel {
     /**
      * Loads a model folder (SPEC §4): config.json + model.safetensors, our "taipan" folders and
      * plain HF {@code "model_type": "mamba2"} ones alike. Sizes config.json leaves out are read
-     * from tensor shapes. The tokenizer is the byte tokenizer ({"type":"bytes"}, or no entry).
+     * from tensor shapes. Also HF sharded folders and state-spaces/mamba pytorch_model.bin folders;
+     * the tokenizer is tokenizer.json when present, else the byte tokenizer (see ModelSources).
      *
      * @throws ModelFormatException naming the file and the field or tensor at fault
      */
     public static TaipanModel load(Path dir) {
-        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, null, "is not a model folder");
-        Path cfgFile = dir.resolve("config.json");
-        if (!Files.exists(cfgFile)) throw new ModelFormatException(cfgFile, null, "no such file (a model folder needs config.json)");
-        Path st = dir.resolve("model.safetensors");
-        if (!Files.exists(st)) throw new ModelFormatException(st, null, "no such file (a model folder needs model.safetensors)");
-        try (TensorSource src = SafeTensors.open(st)) {
-            ModelConfig config = ModelConfig.read(cfgFile, n -> src.has(n) ? src.shape(n) : null);
-            Weights weights = Weights.load(src, config);
-            return new TaipanModel(config, weights, tokenizerFor(config, cfgFile));
-        }
+        // every checkpoint format (ours, HF mamba2 single/sharded, mamba_ssm pytorch_model.bin) and
+        // tokenizer.json are detected in one place: interop.ModelSources (issue 7)
+        return ai.taipan.engine.interop.ModelSources.load(dir);
     }
 
     private static Tokenizer tokenizerFor(ModelConfig c, Path cfgFile) {
