@@ -3,6 +3,7 @@ package ai.taipan.engine.model;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensors;
 import ai.taipan.engine.format.TensorSource;
+import ai.taipan.engine.interop.ShardedCheckpoint;
 import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Matrix;
 import ai.taipan.engine.layers.AttentionLayer;
@@ -10,6 +11,7 @@ import ai.taipan.engine.layers.Layer;
 import ai.taipan.engine.layers.Mamba2Layer;
 import ai.taipan.engine.layers.SelectiveAttentionLayer;
 import ai.taipan.engine.tokenizer.ByteTokenizer;
+import ai.taipan.engine.tokenizer.HfTokenizer;
 import ai.taipan.engine.tokenizer.Tokenizer;
 
 import java.nio.file.Files;
@@ -51,10 +53,12 @@ public final class TaipanModel {
     }
 
     /**
-     * Loads a model folder (SPEC §4): config.json + model.safetensors, our "taipan" folders and
-     * plain HF {@code "model_type": "mamba2"} ones alike. Sizes config.json leaves out are read
-     * from tensor shapes. Also HF sharded folders and state-spaces/mamba pytorch_model.bin folders;
-     * the tokenizer is tokenizer.json when present, else the byte tokenizer (see ModelSources).
+     * Loads a model folder (SPEC §4): config.json + model.safetensors (or a sharded
+     * model.safetensors.index.json), our "taipan" folders and plain HF {@code "model_type": "mamba2"}
+     * ones alike. Sizes config.json leaves out are read from tensor shapes. The tokenizer: the
+     * byte tokenizer for {"type":"bytes"}; a tokenizer.json named by config's "tokenizer" entry or
+     * lying in the folder; otherwise the byte tokenizer. State-spaces/mamba folders
+     * (pytorch_model.bin) and .bin checkpoints open too: format detection is in interop.ModelSources.
      *
      * @throws ModelFormatException naming the file and the field or tensor at fault
      */
@@ -64,10 +68,13 @@ public final class TaipanModel {
         return ai.taipan.engine.interop.ModelSources.load(dir);
     }
 
-    private static Tokenizer tokenizerFor(ModelConfig c, Path cfgFile) {
+    private static Tokenizer tokenizerFor(ModelConfig c, Path dir, Path cfgFile) {
         var t = c.tokenizer;
-        if (t == null || (t.isObject() && "bytes".equals(t.path("type").asText()))) return new ByteTokenizer(c.vocabSize);
-        throw new ModelFormatException(cfgFile, "tokenizer", "only {\"type\":\"bytes\"} is supported, got " + t);
+        if (t != null && t.isObject() && "bytes".equals(t.path("type").asText())) return new ByteTokenizer(c.vocabSize);
+        if (t != null && t.isTextual()) return HfTokenizer.load(dir.resolve(t.asText()), c.vocabSize);
+        if (t != null) throw new ModelFormatException(cfgFile, "tokenizer", "must be {\"type\":\"bytes\"} or a file name, got " + t);
+        Path json = dir.resolve("tokenizer.json");
+        return Files.exists(json) ? HfTokenizer.load(json, c.vocabSize) : new ByteTokenizer(c.vocabSize);
     }
 
     public ModelConfig config() { return config; }

@@ -181,4 +181,28 @@ class WeightsTest {
         assertClose("zero head gives zero logits", new float[after.length], after, 0, 0);
         assertTrue(Checks.maxDiff(before, after) > 0);
     }
+
+    @Test
+    void aShardedFolderLoadsLikeOneFile() throws IOException {
+        Path src = ReferenceFixtureTest.dir("taipan-tiny");
+        Path dir = Files.createDirectories(tmp.resolve("sharded"));
+        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
+        SafeTensorsWriter a = new SafeTensorsWriter(), b = new SafeTensorsWriter();
+        var map = ai.taipan.engine.format.Json.mapper().createObjectNode();
+        var wm = map.putObject("weight_map");
+        try (SafeTensors st = SafeTensors.open(src.resolve("model.safetensors"))) {
+            int i = 0;
+            for (SafeTensors.TensorInfo t : st.tensors()) {
+                boolean first = i++ % 2 == 0;
+                (first ? a : b).add(t.name(), st.readFloats(t.name()), t.shape());
+                wm.put(t.name(), first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+            }
+        }
+        a.write(dir.resolve("model-00001-of-00002.safetensors"));
+        b.write(dir.resolve("model-00002-of-00002.safetensors"));
+        ai.taipan.engine.format.Json.write(dir.resolve("model.safetensors.index.json"), map);
+        TaipanModel one = TaipanModel.load(src), sharded = TaipanModel.load(dir);
+        int[] ids = {5, 9, 30, 2, 77, 12, 40, 41, 3};
+        assertArrayEquals(one.logits(ids, Mode.PARALLEL), sharded.logits(ids, Mode.PARALLEL));
+    }
 }
