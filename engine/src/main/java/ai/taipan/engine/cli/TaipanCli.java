@@ -40,6 +40,7 @@ import java.nio.file.NotDirectoryException;
                 LogitsCommand.class,
                 GenerateCommand.class,
                 TraceCommand.class,
+                ai.taipan.engine.train.TrainCommand.class,
                 // train, eval, bench, convert, export: one line each here
         })
 public final class TaipanCli implements Runnable {
