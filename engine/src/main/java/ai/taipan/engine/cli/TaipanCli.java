@@ -40,6 +40,7 @@ import java.nio.file.NotDirectoryException;
                 LogitsCommand.class,
                 GenerateCommand.class,
                 TraceCommand.class,
+                ai.taipan.engine.train.TrainCommand.class,
                 ai.taipan.engine.interop.ConvertCommand.class, ai.taipan.engine.interop.ExportCommand.class,
                 // train, eval, bench, convert, export: one line each here
         })
