@@ -1,7 +1,6 @@
 package ai.taipan.engine.eval;
 
 import ai.taipan.engine.format.Json;
-import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.TaipanModel;
 import ai.taipan.engine.tasks.DataSpec;
@@ -9,18 +8,15 @@ import ai.taipan.engine.tasks.SyntheticTask;
 import ai.taipan.engine.tasks.TextCorpus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.taipan.engine.cli.TaipanCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * {@code taipan eval}: bits/byte on held-out text at several context lengths and exact-match
@@ -40,10 +36,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Example:",
                 "  taipan eval --model sample-models/taipan-small --text sample-models/data/kjv.txt --out eval.json",
                 "  taipan eval --model M --task mqar --task-contexts 512,2048,8192 --max-distance 400 --samples 32"})
-public final class EvalCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class EvalCommand extends TaipanCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder (config.json + model.safetensors)")
     Path model;
 
@@ -96,10 +89,9 @@ public final class EvalCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        if (!Files.exists(model)) throw new ModelFormatException(model, null, "no such model folder");
+    protected int execute() {
+        PrintWriter stdout = out();
+        PrintWriter stderr = err();
         TextCorpus.Split sp = switch (split.toLowerCase(Locale.ROOT)) {
             case "validation" -> TextCorpus.Split.VALIDATION;
             case "train" -> TextCorpus.Split.TRAIN;
@@ -115,7 +107,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Evaluation.Settings settings = new Evaluation.Settings(textContexts, textWindows, scoredFraction, taskList,
                 taskContexts, samples, seed);
-        TaipanModel m = TaipanModel.load(model);
+        TaipanModel m = loadModel(model);
         ModelConfig c = m.config();
         ScoringModel scorer = ScoringModel.of(m);
         if (!quiet) {
@@ -127,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (!quiet) { stderr.println("  " + line); stderr.flush(); }
         });
         String source = corpus == null ? "" : corpus.describe();
-        stdout.print(header(m, corpus));
+        stdout.print(header(m));
         stdout.print(EvalReport.table(report, source, scoredFraction));
         stdout.flush();
         if (out != null) {
@@ -137,7 +129,7 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String header(TaipanModel m, TextCorpus corpus) {
+    private String header(TaipanModel m) {
         ModelConfig c = m.config();
         return String.format(Locale.ROOT, "model %s: %s, layers %s, %,d parameters, sliding_window %s%n%n", model,
                 c.modelType, c.scheduleString(), m.parameterCount(),

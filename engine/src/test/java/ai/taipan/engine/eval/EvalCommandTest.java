@@ -6,7 +6,7 @@ import ai.taipan.engine.model.TaipanModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import ai.taipan.engine.cli.TaipanCli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,10 +23,10 @@ class EvalCommandTest {
 
     private Run eval(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new EvalCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
+        String[] full = new String[args.length + 1];
+        full[0] = "eval";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int code = TaipanCli.execute(new PrintWriter(out), new PrintWriter(err), full);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -86,5 +86,14 @@ class EvalCommandTest {
         Run badTask = eval("--model", model.toString(), "--task", "sudoku");
         assertNotEquals(0, badTask.code());
         assertTrue(badTask.err().contains("sudoku"), badTask.err());
+        Run badSplit = eval("--model", model.toString(), "--split", "test");
+        assertNotEquals(0, badSplit.code());
+        assertTrue(badSplit.err().contains("--split"), badSplit.err());
+        Run short_ = eval("--model", model.toString(), "--task", "mqar,max-distance=3");
+        assertTrue(short_.err().contains("max distance"), short_.err());
+        // every failure is one line
+        for (Run r : new Run[]{missingText, missingModel, badTask, badSplit, short_}) {
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
     }
 }
