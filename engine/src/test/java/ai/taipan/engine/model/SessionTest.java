@@ -208,4 +208,14 @@ class SessionTest {
         assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[0]));
         assertEquals(0, s.position());
     }
+
+    @Test
+    void tracingDoesNotChangeTheOutputs() {
+        TaipanModel m = small(Preset.TAIPAN, 8, 12);
+        int[] ids = randomIds(30, 40, 12);
+        Session plain = m.newSession(), traced = m.newSession();
+        traced.setTracer(new Trace());
+        assertArrayEquals(plain.prefill(ids), traced.prefill(ids));
+        assertArrayEquals(plain.step(7), traced.step(7));
+    }
 }
