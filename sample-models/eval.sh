@@ -12,16 +12,17 @@
 #                plus held-out bits/byte at 256, 1K and 4K.
 #   eval-anywhere  evidence anywhere in the context (the classic setting), 256 and 1K.
 set -euo pipefail
+taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
 K=sample-models/data/kjv.txt
 [ -f "$K" ] || { echo "eval.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
 if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-small sample-models/transformer-small; fi
 mkdir -p runs   # progress logs (git-ignored)
 for m in "$@"; do
   (
-    ./taipan eval --model "$m" --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
+    $taipan eval --model "$m" --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
         --max-distance 128 --task-contexts 256,1024,4096 --samples 12 --seed 0 \
         --out "$m/eval.json" > "$m/eval.txt" 2> "runs/$(basename "$m").eval.log"
-    ./taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
+    $taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
         --max-distance 0 --task-contexts 256,1024 --samples 12 --seed 0 \
         --out "$m/eval-anywhere.json" > "$m/eval-anywhere.txt" 2> "runs/$(basename "$m").eval-anywhere.log"
   ) &
