@@ -108,6 +108,7 @@ fi
 #  - heap: up to 60% of RAM (long-context benchmarks keep state small, but weights, ND4J and JavaFX need room;
 #    ND4J's off-heap limit defaults to the same -Xmx);
 #  - taipan.home / taipan.models.dir: the install folder and its bundled models ($APPDIR = <app>/lib/app);
+#    taipan.sample.model (below): the model folder the workbench opens at start;
 #  - taipan.main: what the shim (ai.taipan.installer.InstalledMain) runs after it has pointed caches and
 #    settings at ~/.cache/taipan-workbench and ~/.config/taipan-workbench.
 common_opts=(
@@ -125,12 +126,29 @@ if (( models == 0 )); then
   log "no model in $MODELS_SRC: making one with 'taipan init' (random weights)"
   if "$JDK/bin/java" --add-modules jdk.incubator.vector -Djava.awt.headless=true \
        -cp "$INPUT/*" "$CLI_MAIN" init --help >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # TAIPAN_INIT_ARGS is a list of options
     "$JDK/bin/java" --add-modules jdk.incubator.vector -Djava.awt.headless=true -cp "$INPUT/*" "$CLI_MAIN" \
-      init ${TAIPAN_INIT_ARGS:---preset tiny --arch taipan --seed 1} --out "$INPUT/models/tiny-taipan-random"
+      init ${TAIPAN_INIT_ARGS:---preset taipan --seed 1} --out "$INPUT/models/taipan-random"
     models=1
   else
     log "WARNING: 'taipan init' is not available in this build: the package has no bundled model"
   fi
+fi
+# The workbench opens -Dtaipan.sample.model at start (app ModelLoader.defaultCandidates): TAIPAN_DEFAULT_MODEL,
+# else taipan-small, else the first bundled model whose name starts with taipan, else the first one.
+DEFAULT_MODEL=${TAIPAN_DEFAULT_MODEL:-}
+if [[ -z "$DEFAULT_MODEL" ]] && (( models > 0 )); then
+  if [[ -d "$INPUT/models/taipan-small" ]]; then
+    DEFAULT_MODEL=taipan-small
+  else
+    DEFAULT_MODEL=$(cd "$INPUT/models" && { ls -d taipan* 2>/dev/null; ls -d -- */ ; } | head -n 1)
+    DEFAULT_MODEL=${DEFAULT_MODEL%/}
+  fi
+fi
+if [[ -n "$DEFAULT_MODEL" ]]; then
+  [[ -f "$INPUT/models/$DEFAULT_MODEL/config.json" ]] || die "default model $DEFAULT_MODEL is not among the bundled models"
+  common_opts+=("-Dtaipan.sample.model=\$APPDIR/models/$DEFAULT_MODEL")
+  log "default model: $DEFAULT_MODEL"
 fi
 
 # ----------------------------------------------------------------------------------------- jlink runtime
