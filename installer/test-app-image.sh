@@ -26,7 +26,7 @@ TAIPAN="$IMAGE/bin/taipan"
 [[ -x "$TAIPAN" ]] || fail "$TAIPAN missing: build it with installer/build.sh"
 [[ -x "$IMAGE/bin/Taipan Workbench" ]] || fail "workbench launcher missing"
 [[ -d "$IMAGE/lib/runtime" ]] || fail "no bundled runtime"
-"$IMAGE/lib/runtime/bin/java" --list-modules | grep -q '^jdk.incubator.vector@' || fail "runtime lacks jdk.incubator.vector"
+grep -q '^MODULES=.*jdk\.incubator\.vector' "$IMAGE/lib/runtime/release" || fail "runtime lacks jdk.incubator.vector"
 MODEL_DIRS=("$IMAGE"/lib/app/models/*/)
 [[ -f "${MODEL_DIRS[0]}config.json" ]] || fail "no bundled model under $IMAGE/lib/app/models"
 note "bundled models: $(for d in "${MODEL_DIRS[@]}"; do basename "$d"; done | paste -sd' ' -)"
@@ -49,10 +49,10 @@ run() { # run NAME CMD...: stdout to $SANDBOX/NAME.out, stderr to .err; returns 
   note "$name: exit $rc in $((SECONDS - t0)) s"
   return $rc
 }
-show() { sed 's/^/    | /' "$SANDBOX/$1.out" "$SANDBOX/$1.err" | head -n 40 >&2; }
+show() { cat "$SANDBOX/$1.out" "$SANDBOX/$1.err" | sed -n '1,40s/^/    | /p' >&2; }
 
 # 1. --version names the pom's version
-VERSION=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+VERSION=$(grep -m 1 '^  <version>' "$ROOT/pom.xml" | sed 's:.*<version>\(.*\)</version>.*:\1:')
 run version "$TAIPAN" --version || { show version; fail "taipan --version failed"; }
 grep -q "${VERSION%%-*}" "$SANDBOX/version.out" || { show version; fail "taipan --version does not print $VERSION"; }
 
@@ -63,7 +63,7 @@ for dir in "${MODEL_DIRS[@]}"; do
     || { show "$name"; fail "taipan generate on $dir failed"; }
   grep -q 'seed 1' "$SANDBOX/$name.err" || { show "$name"; fail "generate printed no summary line on stderr"; }
   [[ -s "$SANDBOX/$name.out" ]] || { show "$name"; fail "generate printed nothing"; }
-  note "  $(head -c 200 "$SANDBOX/$name.out" | tr '\n' ' ') $(grep 'seed 1' "$SANDBOX/$name.err")"
+  note "  $(tr '\n' ' ' < "$SANDBOX/$name.out" | cut -c 1-200) $(grep 'seed 1' "$SANDBOX/$name.err")"
 done
 
 # 3. bench on a tiny setting
@@ -71,7 +71,7 @@ done
 run bench "$TAIPAN" bench ${TAIPAN_BENCH_ARGS:---model "${MODEL_DIRS[0]}" --contexts 64,128 --decode-tokens 8 --repeats 1} \
   || { show bench; fail "taipan bench failed"; }
 [[ -s "$SANDBOX/bench.out" ]] || { show bench; fail "bench printed nothing"; }
-sed 's/^/    | /' "$SANDBOX/bench.out" | head -n 20 >&2
+sed -n '1,20s/^/    | /p' "$SANDBOX/bench.out" >&2
 
 # 4. bad input: a clear error naming the folder, a non-zero exit, no stack trace
 if run bad-model "$TAIPAN" generate --model "$SANDBOX/no-such-model" --prompt x --max-tokens 1; then

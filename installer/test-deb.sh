@@ -25,7 +25,7 @@ if [[ -z "$DEB" ]]; then
   if [[ -z "$DEB" ]]; then
     note "no .deb yet: installer/build.sh"
     "$ROOT/installer/build.sh" -q
-    DEB=$(ls -t "$ROOT"/installer/target/dist/${PACKAGE}_*.deb | head -n 1)
+    DEB=$(ls -t "$ROOT"/installer/target/dist/${PACKAGE}_*.deb 2>/dev/null | head -n 1 || true)
   fi
 fi
 [[ -f "$DEB" ]] || fail "$DEB not found"
@@ -59,14 +59,32 @@ snapshot() { find "${watched[@]}" -xdev 2>/dev/null | sort; }
 snapshot > "$OUT/before.txt"
 
 # --------------------------------------------------------------------------------------------- install
+# on any exit: stop what this script started, delete the user it made, purge the package after a failure
+XVFB_PID=; APP_PID=; user_created=0; installed=0
+cleanup() {
+  local rc=$?
+  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null || true
+  [[ -n "$XVFB_PID" ]] && kill "$XVFB_PID" 2>/dev/null || true
+  if (( user_created )); then
+    # the throwaway user's processes are all ones this script started; end them by id, then the user
+    for pid in $(pgrep -u "$TEST_USER" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    sleep 1; userdel -r "$TEST_USER" 2>/dev/null || true
+  fi
+  if (( rc != 0 && installed )) && dpkg -s "$PACKAGE" >/dev/null 2>&1; then
+    echo "test-deb: purging $PACKAGE after the failure (logs in $OUT)" >&2
+    dpkg -P "$PACKAGE" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
 note "dpkg -i"
+installed=1
 dpkg -i "$DEB" > "$OUT/dpkg-i.out" 2>&1 || { cat "$OUT/dpkg-i.out" >&2; fail "dpkg -i failed"; }
 [[ "$(dpkg-query -W -f='${Status}' "$PACKAGE")" == "install ok installed" ]] || fail "package not configured"
 
 check_file() { [[ -e "$1" ]] || fail "not installed: $1"; }
 check_file "$INSTALL_DIR/bin/Taipan Workbench"
 check_file "$INSTALL_DIR/bin/taipan"
-check_file "$INSTALL_DIR/lib/runtime/bin/java"
+check_file "$INSTALL_DIR/lib/runtime/lib/modules"
 check_file /usr/share/applications/$PACKAGE.desktop
 check_file /usr/share/icons/hicolor/256x256/apps/$PACKAGE.png
 [[ -L /usr/bin/taipan && "$(readlink -f /usr/bin/taipan)" == "$INSTALL_DIR/bin/taipan" ]] || fail "/usr/bin/taipan is not a link to $INSTALL_DIR/bin/taipan"
@@ -82,18 +100,8 @@ note "installed: $(du -sh "$INSTALL_DIR" | cut -f1) in $INSTALL_DIR; models: $(f
 # An unprivileged user cannot write into /opt, so anything the app would put there fails loudly here.
 id "$TEST_USER" >/dev/null 2>&1 && fail "user $TEST_USER exists already"
 useradd -m -s /bin/bash "$TEST_USER"
+user_created=1
 USER_HOME=$(getent passwd "$TEST_USER" | cut -d: -f6)
-XVFB_PID=; APP_PID=
-cleanup() {
-  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null || true
-  [[ -n "$XVFB_PID" ]] && kill "$XVFB_PID" 2>/dev/null || true
-  if id "$TEST_USER" >/dev/null 2>&1; then
-    # the throwaway user's processes are all ones this script started; end them by id, then the user
-    for pid in $(pgrep -u "$TEST_USER" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    sleep 1; userdel -r "$TEST_USER" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
 as_user() { runuser -u "$TEST_USER" -- env -i HOME="$USER_HOME" USER="$TEST_USER" LANG=C.UTF-8 \
               PATH=/usr/local/bin:/usr/bin:/bin ${DISPLAY:+DISPLAY=$DISPLAY} "$@"; }
 MARKER=$OUT/marker; touch "$MARKER"; sleep 1
@@ -104,15 +112,15 @@ if ! as_user taipan generate --model "${MODELS[0]}" --prompt "In the beginning" 
   cat "$OUT/generate.out" "$OUT/generate.err" >&2; fail "taipan generate (as $TEST_USER) failed"
 fi
 grep -q 'seed 1' "$OUT/generate.err" || fail "generate printed no summary"
-note "taipan generate as $TEST_USER: $((SECONDS - t0)) s: $(head -c 200 "$OUT/generate.out" | tr '\n' ' ') $(grep 'seed 1' "$OUT/generate.err")"
+note "taipan generate as $TEST_USER: $((SECONDS - t0)) s: $(tr '\n' ' ' < "$OUT/generate.out" | cut -c 1-200) $(grep 'seed 1' "$OUT/generate.err")"
 
 # ------------------------------------------------------------------------------- workbench under Xvfb
 DISPLAY_NUM=:${XVFB_DISPLAY:-97}
-Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp > "$OUT/xvfb.log" 2>&1 &
+Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp > "$OUT/xvfb.log" 2>&1 &
 XVFB_PID=$!
 export DISPLAY=$DISPLAY_NUM
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
-xdpyinfo >/dev/null 2>&1 || { cat "$OUT/xvfb.log" >&2; fail "Xvfb did not start"; }
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.3; done
+xdpyinfo > "$OUT/xdpyinfo.txt" 2>&1 || { cat "$OUT/xvfb.log" "$OUT/xdpyinfo.txt" >&2; fail "Xvfb did not start"; }
 # start it the way a desktop does: the desktop entry's Exec line
 EXEC=$(sed -n 's/^Exec=//p' /usr/share/applications/$PACKAGE.desktop | sed 's/ %[fFuU]//')
 note "starting the workbench: $EXEC"
@@ -131,7 +139,7 @@ for _ in $(seq 60); do           # up to ~2 minutes: first start unpacks no nati
   fi
 done
 (( ok )) || { import -window root "$shot" || true; cat "$OUT/workbench.log" >&2; fail "no Taipan window after 2 minutes"; }
-xwininfo -root -tree | grep 'Taipan' | head -n 3 | sed 's/^ */    window: /' >&2
+xwininfo -root -tree | grep 'Taipan' | sed -n '1,3s/^ */    window: /p' >&2
 colours=$(convert "$shot" -format '%k' info:)
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 note "screenshot $shot: $(identify -format '%wx%h' "$shot"), $colours colours, grey std-dev $spread"
