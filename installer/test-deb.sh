@@ -5,7 +5,8 @@
 # container) where taipan-workbench is not otherwise in use:
 #   sudo installer/test-deb.sh                 # the .deb in installer/target/dist (built first if missing)
 #   sudo installer/test-deb.sh path/to.deb
-# Installs with apt-get, if missing: xvfb xauth libgtk-3-0 imagemagick x11-utils, and the .deb's dependencies.
+# Installs with apt-get, if missing: xvfb xauth libgtk-3-0 imagemagick x11-utils desktop-file-utils, and the
+# .deb's dependencies.
 # Leaves: installer/target/test-deb/{screenshot.png,workbench.log,*.out,*.err}.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -43,7 +44,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 missing=()
-for p in xvfb xauth libgtk-3-0 imagemagick x11-utils; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in xvfb xauth libgtk-3-0 imagemagick x11-utils desktop-file-utils; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 # dpkg -i does not fetch dependencies: install the ones this machine lacks first, so dpkg -i must succeed
 for dep in $(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g'); do
   [[ -n "$dep" ]] && ! dpkg -s "$dep" >/dev/null 2>&1 && missing+=("$dep")
