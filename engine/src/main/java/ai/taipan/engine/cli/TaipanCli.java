@@ -41,6 +41,8 @@ import java.nio.file.NotDirectoryException;
                 GenerateCommand.class,
                 TraceCommand.class,
                 ai.taipan.engine.train.TrainCommand.class,
+                ai.taipan.engine.eval.EvalCommand.class,
+                ai.taipan.engine.interop.ConvertCommand.class, ai.taipan.engine.interop.ExportCommand.class,
                 // train, eval, bench, convert, export: one line each here
         })
 public final class TaipanCli implements Runnable {

@@ -90,6 +90,9 @@ final class MambaSsmFormat {
         b.layerNormEpsilon = 1e-5; // MixerModel's norm_epsilon default; MambaConfig has no field for it
         b.tieWordEmbeddings = tie;
 
+        // the prefill chunk length: ssm_cfg's (256 by default) even when every layer is attention,
+        // since chunking changes float rounding and a converted model should match its source run
+        b.chunkSize = f.sub("ssm_cfg").integer("chunk_size", 256);
         if (anyMamba) {
             Fields s = f.sub("ssm_cfg");
             String layer = s.str("layer", "Mamba1");
@@ -102,7 +105,6 @@ final class MambaSsmFormat {
             b.expand = s.integer("expand", 2);
             b.headDim = s.integer("headdim", 64);
             b.nGroups = s.integer("ngroups", 1);
-            b.chunkSize = s.integer("chunk_size", 256);
             b.useConvBias = s.bool("conv_bias", true);
             if (s.bool("bias", false)) throw new ModelFormatException(file, "ssm_cfg.bias", "in_proj/out_proj biases are not part of SPEC §2");
             if (s.bool("D_has_hdim", false)) throw new ModelFormatException(file, "ssm_cfg.D_has_hdim", "a D per channel is not part of SPEC §2 (D is per head)");
