@@ -27,6 +27,7 @@ final class ModelCard {
         s.append(String.format(Locale.ROOT, "A %s model (%s, %d layers, D %d, %,d parameters), trained with `taipan train`.%n%n",
                 c.modelType, c.scheduleString(), c.numLayers(), c.hiddenSize, tr.layout().size()));
         s.append("## Command\n\n```\n").append(TrainCommand.commandLine(run)).append("\n```\n\n");
+        if (run.has("working_directory")) s.append("run in `").append(run.get("working_directory").asText()).append("`. ");
         s.append("The run is deterministic: the same command (same seed, same data files) gives the same weights bit for bit, "
                 + "whatever the thread count, and `--resume` after an interruption continues exactly.\n\n");
         s.append("## Training\n\n| | |\n|---|---|\n");

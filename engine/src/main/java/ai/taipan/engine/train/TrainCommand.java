@@ -208,7 +208,11 @@ public final class TrainCommand implements Callable<Integer> {
             ArrayNode args = runInfo.putArray("command");
             args.add("taipan");
             args.add("train");
-            spec.commandLine().getParseResult().originalArgs().forEach(args::add);
+            List<String> orig = spec.commandLine().getParseResult().originalArgs();
+            // under TaipanCli the original args start with the subcommand's name (and any global options)
+            int from = spec.parent() != null ? orig.indexOf(spec.name()) + 1 : 0;
+            orig.subList(from, orig.size()).forEach(args::add);
+            runInfo.put("working_directory", Path.of("").toAbsolutePath().toString());
             runInfo.put("started", java.time.Instant.now().toString());
         }
         TrainingData trainData = DataSpec.parse(dataItems);

@@ -7,7 +7,7 @@ import ai.taipan.engine.model.Weights;
 import ai.taipan.engine.tasks.TrainingData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import ai.taipan.engine.cli.TaipanCli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -103,15 +103,12 @@ class TrainerTest {
     record Result(int code, String out, String err) { }
 
     static Result train(String... args) {
+        // through the real entry point, so the errors are checked as users see them (one line each)
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new TrainCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        cl.setExecutionExceptionHandler((ex, c, p) -> {
-            c.getErr().println("taipan: " + ex.getMessage());
-            return 1;
-        });
-        int code = cl.execute(args);
+        String[] full = new String[args.length + 1];
+        full[0] = "train";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int code = TaipanCli.execute(new PrintWriter(out), new PrintWriter(err), full);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -162,7 +159,7 @@ class TrainerTest {
             assertEquals((float) wa[0], e[0]);
         }
         String card = Files.readString(full.resolve("MODEL_CARD.md"));
-        assertTrue(card.contains("taipan train --model " + init) && card.contains("--seed 5"), card);
+        assertTrue(card.contains("\ntaipan train --model " + init) && card.contains("--seed 5"), card);
         assertTrue(card.contains("| tokens | 512 |"), card);
         // a different seed gives different weights (the comparison above is not vacuous)
         Path other = tmp.resolve("other");
