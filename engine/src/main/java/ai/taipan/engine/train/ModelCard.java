@@ -18,7 +18,8 @@ final class ModelCard {
     private ModelCard() {}
 
     static String render(Trainer tr, List<String> data, String dataDescription, ObjectNode run, double trainSeconds,
-                         double finalTrainCe, double heldOutCe, int evalSequences, double[] selected, DType dtype) {
+                         double finalTrainCe, double heldOutCe, int evalSequences, double[] selected, double[] evalSelected,
+                         DType dtype) {
         ModelConfig c = tr.config();
         Trainer.Options o = tr.options();
         long tokens = tr.step() * o.batch() * (long) o.seqLen();
@@ -53,6 +54,11 @@ final class ModelCard {
             for (double v : selected) f.append(f.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
             row(s, "SAL selected fraction (last step, training)", f + String.format(Locale.ROOT, " (capacity C = %.3g, λ = %.3g, τ = %.3g)",
                     c.capacity, c.budgetLossWeight, c.gumbelTau));
+        }
+        if (evalSelected != null && evalSelected.length > 0) {
+            StringBuilder f = new StringBuilder();
+            for (double v : evalSelected) f.append(f.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
+            row(s, "SAL selected fraction (held-out, eval mode: m = s1 > s0, what inference routes)", f.toString());
         }
         row(s, "stored weights", dtype.name());
         s.append("\n## Config\n\n```json\n");

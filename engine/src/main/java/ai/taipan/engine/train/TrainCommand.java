@@ -288,15 +288,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // the finished model: a normal model folder plus its card
         TrainingData heldOut = DataSpec.parse(dataItems, TextCorpus.Split.VALIDATION);
-        double valCe = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : Double.NaN;
+        Trainer.Evaluation ev = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : null;
+        double valCe = ev != null ? ev.crossEntropy() : Double.NaN;
         Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(out.resolve("model.safetensors"), outType);
         tr.config().write(out.resolve("config.json"));
         String card = ModelCard.render(tr, dataItems, DataSpec.parse(dataItems).describe(), runInfo, trainSeconds,
                 st != null ? st.crossEntropy() : runInfo.path("final_train_ce").asDouble(Double.NaN), valCe, evalSequences,
-                st != null ? st.selectedFraction() : new double[nSal], outType);
+                st != null ? st.selectedFraction() : new double[nSal], ev != null ? ev.selectedFraction() : null, outType);
         AtomicFiles.writeString(out.resolve("MODEL_CARD.md"), card);
-        o.printf(Locale.ROOT, "done: %d steps, %,d tokens, %s; held-out ce %.4f (%.3f bits/byte); wrote %s%n", tr.step(),
-                tr.step() * opt.batch() * (long) opt.seqLen(), duration(trainSeconds), valCe, valCe / Math.log(2), out);
+        o.printf(Locale.ROOT, "done: %d steps, %,d tokens, %s; held-out ce %.4f (%.3f bits/byte)%s; wrote %s%n", tr.step(),
+                tr.step() * opt.batch() * (long) opt.seqLen(), duration(trainSeconds), valCe, valCe / Math.log(2),
+                ev != null && nSal > 0 ? ", eval-mode" + sel(ev.selectedFraction()) .substring(2) : "", out);
         return 0;
     }
 

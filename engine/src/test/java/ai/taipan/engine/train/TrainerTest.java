@@ -58,10 +58,10 @@ class TrainerTest {
         double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
         Trainer.Options o = new Trainer.Options(200, 4, 24, 1e-2, 0.1, 10, 7, 0.01, 0.9, 0.95, 1.0);
         try (Trainer tr = new Trainer(c, w, PERIODIC, o, 2)) {
-            double before = tr.evaluate(PERIODIC, 8, 99);
+            double before = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
             Trainer.StepStats st = null;
             for (int i = 0; i < o.steps(); i++) st = tr.trainStep();
-            double after = tr.evaluate(PERIODIC, 8, 99);
+            double after = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
             System.out.printf("periodic task: eval ce %.3f → %.3f nats (ln 12 = %.3f); selected %.3f (C = %.2f)%n",
                     before, after, Math.log(12), st.selectedFraction()[0], c.capacity);
             assertTrue(before > 2.0, "an untrained model is near ln 12: " + before);
