@@ -57,24 +57,15 @@ public final class TaipanModel {
      * model.safetensors.index.json), our "taipan" folders and plain HF {@code "model_type": "mamba2"}
      * ones alike. Sizes config.json leaves out are read from tensor shapes. The tokenizer: the
      * byte tokenizer for {"type":"bytes"}; a tokenizer.json named by config's "tokenizer" entry or
-     * lying in the folder; otherwise the byte tokenizer.
+     * lying in the folder; otherwise the byte tokenizer. State-spaces/mamba folders
+     * (pytorch_model.bin) and .bin checkpoints open too: format detection is in interop.ModelSources.
      *
      * @throws ModelFormatException naming the file and the field or tensor at fault
      */
     public static TaipanModel load(Path dir) {
-        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, null, "is not a model folder");
-        Path cfgFile = dir.resolve("config.json");
-        if (!Files.exists(cfgFile)) throw new ModelFormatException(cfgFile, null, "no such file (a model folder needs config.json)");
-        Path st = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
-        if (!Files.exists(st) && !Files.exists(index)) {
-            throw new ModelFormatException(st, null, "no such file (a model folder needs model.safetensors"
-                    + " or model.safetensors.index.json)");
-        }
-        try (TensorSource src = Files.exists(st) ? SafeTensors.open(st) : ShardedCheckpoint.openSafeTensors(index)) {
-            ModelConfig config = ModelConfig.read(cfgFile, n -> src.has(n) ? src.shape(n) : null);
-            Weights weights = Weights.load(src, config);
-            return new TaipanModel(config, weights, tokenizerFor(config, dir, cfgFile));
-        }
+        // every checkpoint format (ours, HF mamba2 single/sharded, mamba_ssm pytorch_model.bin) and
+        // tokenizer.json are detected in one place: interop.ModelSources (issue 7)
+        return ai.taipan.engine.interop.ModelSources.load(dir);
     }
 
     private static Tokenizer tokenizerFor(ModelConfig c, Path dir, Path cfgFile) {

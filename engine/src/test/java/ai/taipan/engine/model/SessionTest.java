@@ -208,4 +208,41 @@ class SessionTest {
         assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[0]));
         assertEquals(0, s.position());
     }
+
+    @Test
+    void tracingDoesNotChangeTheOutputs() {
+        TaipanModel m = small(Preset.TAIPAN, 8, 12);
+        int[] ids = randomIds(30, 40, 12);
+        Session plain = m.newSession(), traced = m.newSession();
+        traced.setTracer(new Trace());
+        assertArrayEquals(plain.prefill(ids), traced.prefill(ids));
+        assertArrayEquals(plain.step(7), traced.step(7));
+    }
+
+    @Test
+    void timeStepLimitClampsDtAndConvBiasIsOptional() {
+        ModelConfig.Builder b = small(Preset.MAMBA2, 8, 1).config().toBuilder();
+        b.timeStepMin = 0.01;
+        b.timeStepMax = 0.05;
+        b.useConvBias = false;
+        ModelConfig c = b.build();
+        Weights w = Weights.random(c, 4);                     // softplus(dt_bias) spans [1e-3, 0.1]
+        assertTrue(!w.has("backbone.layers.0.mixer.conv1d.bias"));
+        TaipanModel m = new TaipanModel(c, w, new ByteTokenizer(c.vocabSize));
+        int[] ids = randomIds(30, 40, 2);
+        Session s = m.newSession();
+        float[] dts = new float[30 * c.numHeads];
+        s.setProbe((layer, name, pos0, data, off, rows, cols) -> {
+            if (layer == 0 && name.equals("dt")) System.arraycopy(data, off, dts, pos0 * cols, rows * cols);
+        });
+        s.prefill(ids);
+        int low = 0, high = 0;
+        for (float d : dts) {
+            assertTrue(d >= 0.01f && d <= 0.05f, "dt " + d + " outside time_step_limit");
+            if (d == 0.01f) low++;
+            if (d == 0.05f) high++;
+        }
+        assertTrue(low > 0 && high > 0, "the case clamps at both ends: " + low + ", " + high);
+        assertClose("clamped model, parallel vs step", m.logits(ids, Mode.STEP), m.logits(ids, Mode.PARALLEL), 2e-4, 2e-4);
+    }
 }
