@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the .deb on this machine with dpkg -i, checks what it installed, runs the installed `taipan generate`
-# as an ordinary user, starts the workbench from its desktop entry under Xvfb, takes a screenshot, then removes
+# and `taipan bench` as an ordinary user, starts the workbench from its desktop entry under Xvfb, takes a screenshot, then removes
 # and purges the package and checks that everything it installed is gone. Run as root on a machine (or
 # container) where taipan-workbench is not otherwise in use:
 #   sudo installer/test-deb.sh                 # the .deb in installer/target/dist (built first if missing)
@@ -114,6 +114,17 @@ if ! as_user taipan generate --model "${MODELS[0]}" --prompt "In the beginning" 
 fi
 grep -q 'seed 1' "$OUT/generate.err" || fail "generate printed no summary"
 note "taipan generate as $TEST_USER: $((SECONDS - t0)) s: $(tr '\n' ' ' < "$OUT/generate.out" | cut -c 1-200) $(grep 'seed 1' "$OUT/generate.err")"
+
+# bench through ND4J: JavaCPP unpacks ~400 MB of natives on first use; they must go to the user's cache
+t0=$SECONDS
+if ! as_user taipan bench --model "${MODELS[0]}" --kernels nd4j --decode-tokens 8 --prefill 64 --sweep none \
+       --repeat 1 --probe-mb 16 --probe-ms 20 --json "$USER_HOME/bench.json" > "$OUT/bench.out" 2> "$OUT/bench.err"; then
+  cat "$OUT/bench.out" "$OUT/bench.err" >&2; fail "taipan bench --kernels nd4j (as $TEST_USER) failed"
+fi
+compgen -G "$USER_HOME/.cache/taipan-workbench/javacpp/nd4j-native-*/*" >/dev/null \
+  || fail "ND4J's natives are not under $USER_HOME/.cache/taipan-workbench/javacpp"
+rm -f "$USER_HOME/bench.json"
+note "taipan bench --kernels nd4j as $TEST_USER: $((SECONDS - t0)) s; $(grep -m 1 'Decode' "$OUT/bench.out")"
 
 # ------------------------------------------------------------------------------- workbench under Xvfb
 DISPLAY_NUM=:${XVFB_DISPLAY:-97}
