@@ -141,16 +141,20 @@ as_user "$@" > "$OUT/workbench.log" 2>&1 &
 APP_PID=$!
 shot=$OUT/screenshot.png
 ok=0
-for _ in $(seq 60); do           # up to ~2 minutes: first start unpacks no natives, but 2 shared cores are slow
+# up to ~3 minutes (2 shared cores): wait for a "Taipan" window of at least 100x100 to be mapped and drawn — JavaFX
+# maps a 10x10 "Taipan Workbench" leader window first — then give the default model time to load
+for _ in $(seq 90); do
   sleep 2
   kill -0 "$APP_PID" 2>/dev/null || { cat "$OUT/workbench.log" >&2; fail "the workbench exited"; }
-  if xwininfo -root -tree 2>/dev/null | grep -q 'Taipan'; then
-    sleep 6                     # let the first frame and the default model load render
+  xwininfo -root -tree 2>/dev/null | grep 'Taipan' | grep -Eq ' [0-9]{3,}x[0-9]{3,}[+-]' || continue
+  import -window root "$shot"
+  if (( $(convert "$shot" -format '%k' info:) > 16 )); then
+    sleep 8
     import -window root "$shot"
     ok=1; break
   fi
 done
-(( ok )) || { import -window root "$shot" || true; cat "$OUT/workbench.log" >&2; fail "no Taipan window after 2 minutes"; }
+(( ok )) || { import -window root "$shot" || true; cat "$OUT/workbench.log" >&2; fail "no drawn workbench window after 3 minutes"; }
 xwininfo -root -tree | grep 'Taipan' | sed -n '1,3s/^ */    window: /p' >&2
 colours=$(convert "$shot" -format '%k' info:)
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
