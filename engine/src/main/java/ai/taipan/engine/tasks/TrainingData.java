@@ -19,6 +19,14 @@ public interface TrainingData {
      */
     int[] nextSequence(SplittableRandom rng, int length);
 
+    /**
+     * The same sequence as {@link #nextSequence} would give for this rng, with the spans a synthetic
+     * task grades (empty for text) — for a trainer that wants to weight or report answer tokens.
+     */
+    default Example nextExample(SplittableRandom rng, int length) {
+        return Example.plain(nextSequence(rng, length));
+    }
+
     /** A short human-readable description for logs and model cards, e.g. "text kjv.txt (4.3 MB)". */
     default String describe() { return getClass().getSimpleName(); }
 }
