@@ -32,7 +32,7 @@ public final class ModelLoader {
      * Big enough to show routing and state, small enough to run instantly on two cores.
      */
     public static LoadedModel randomTaipan(long seed) {
-        return random("taipan (random)", tinyConfig(Preset.TAIPAN, 14, 64), seed);
+        return random("taipan-random-" + seed, tinyConfig(Preset.TAIPAN, 14, 64), seed);
     }
 
     public static LoadedModel random(String name, ModelConfig c, long seed) {
