@@ -31,6 +31,9 @@ public final class AtomicFiles {
         try {
             if (dir != null) Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            // createTempFile makes the file owner-only (rw-------); a model, session or export is an
+            // ordinary document, so give it the usual rw-r--r-- (or keep the old file's mode).
+            setReadableMode(tmp, abs);
             try (var fos = new java.io.FileOutputStream(tmp.toFile());
                  OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
                 body.writeTo(out);
@@ -49,6 +52,17 @@ public final class AtomicFiles {
             if (tmp != null) {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
             }
+        }
+    }
+
+    private static void setReadableMode(Path tmp, Path target) {
+        try {
+            var perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system (Windows): the default ACLs apply
         }
     }
 

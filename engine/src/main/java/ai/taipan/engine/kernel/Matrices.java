@@ -1,15 +1,88 @@
 package ai.taipan.engine.kernel;
 
+import ai.taipan.engine.format.DType;
+
 /**
- * The factory model code uses to wrap weights. Today every matrix is a {@link ScalarMatrix};
- * the kernel work (issue 5) puts the Vector API and ND4J paths and F16/BF16 storage behind this
- * one call, choosing per operation and size.
+ * The factory model code uses to wrap weights: one call, the kernel path and storage chosen here.
+ *
+ * <p>Paths ({@link Kernels.Path}, system property {@code taipan.kernels}):
+ * <ul>
+ *   <li>SCALAR — {@link ScalarMatrix} / {@link ScalarHalfMatrix}, the plain reference loops;</li>
+ *   <li>VECTOR — Vector API panels ({@link VectorF32Matrix}, {@link VectorHalfMatrix}); falls back
+ *       to SCALAR when jdk.incubator.vector is not in the JVM;</li>
+ *   <li>ND4J — Nd4j.gemm on F32 ({@link Nd4jMatrix}); ND4J has no fast F16/BF16 CPU gemm, so half
+ *       storage on this path uses the vector kernels;</li>
+ *   <li>AUTO — see {@link #choose}.</li>
+ * </ul>
+ * Storage ({@code taipan.weights}): F32, or F16/BF16 rounded to nearest even and widened in the
+ * kernel (half the bytes per decode token, which is bandwidth-bound).
  */
 public final class Matrices {
     private Matrices() {}
 
-    /** Wraps F32 weights [rows, cols] (row-major); the array is not copied. */
+    /** Wraps F32 weights [rows, cols] (row-major) with the storage and path the system properties choose. */
     public static Matrix of(float[] w, int rows, int cols) {
-        return new ScalarMatrix(w, rows, cols);
+        return of(w, rows, cols, Kernels.storage(), Kernels.path());
+    }
+
+    /** Wraps F32 weights [rows, cols], stored as {@code storage} (F32, F16 or BF16). */
+    public static Matrix of(float[] w, int rows, int cols, DType storage) {
+        return of(w, rows, cols, storage, Kernels.path());
+    }
+
+    /**
+     * Wraps F32 weights [rows, cols] with an explicit storage and path. The SCALAR F32 matrix keeps
+     * {@code w} itself; every other one copies (repacks or rounds) it, so the caller may drop w.
+     */
+    public static Matrix of(float[] w, int rows, int cols, DType storage, Kernels.Path path) {
+        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("matrix shape " + rows + "x" + cols + " must be positive");
+        if ((long) rows * cols != w.length) {
+            throw new IllegalArgumentException("weights hold " + w.length + " values, not " + rows + "x" + cols);
+        }
+        if (storage != DType.F32 && storage != DType.F16 && storage != DType.BF16) {
+            throw new IllegalArgumentException("weights can be stored as F32, F16 or BF16, not " + storage);
+        }
+        Kernels.Path p = choose(path, storage, rows, cols);
+        switch (p) {
+            case ND4J:
+                return (Matrix) Kernels.instantiate("ai.taipan.engine.kernel.Nd4jMatrix",
+                        new Class<?>[] {float[].class, int.class, int.class}, w, rows, cols);
+            case VECTOR:
+                if (storage == DType.F32) {
+                    return (Matrix) Kernels.instantiate("ai.taipan.engine.kernel.VectorF32Matrix",
+                            new Class<?>[] {float[].class, int.class, int.class}, w, rows, cols);
+                }
+                return (Matrix) Kernels.instantiate("ai.taipan.engine.kernel.VectorHalfMatrix",
+                        new Class<?>[] {float[].class, int.class, int.class, DType.class}, w, rows, cols, storage);
+            default:
+                return storage == DType.F32 ? new ScalarMatrix(w, rows, cols) : new ScalarHalfMatrix(w, rows, cols, storage);
+        }
+    }
+
+    /**
+     * The path that will serve a matrix of this shape and storage.
+     *
+     * <p>AUTO → VECTOR whenever the module is present (else SCALAR). Measured per core (thread CPU
+     * time, 1 thread, OMP_NUM_THREADS=1; the 2-core machine was shared, so wall times were not
+     * usable): matvec, the decode op, is 3–5× faster on the vector panels than through Nd4j.gemm
+     * (768×1536: 171 vs 485 µs; 64×64: 0.29 vs 22 µs); matmul at 64–256 tokens reaches 60–95 GFLOP/s
+     * on the panels against 85–125 for OpenBLAS. ND4J is not chosen automatically even there: its
+     * OpenMP threads spin between calls and fight our kernel threads for the 2 cores, its first use
+     * unpacks ~400 MB, and it would hold a second copy of the weights. Force it with
+     * {@code taipan.kernels=nd4j}. See engine/BENCHMARKS.md for the JMH figures.
+     */
+    static Kernels.Path choose(Kernels.Path requested, DType storage, int rows, int cols) {
+        switch (requested) {
+            case SCALAR:
+                return Kernels.Path.SCALAR;
+            case ND4J:
+                if (storage == DType.F32) return Kernels.Path.ND4J;
+                // ND4J has no fast half gemm on CPU: half weights use the vector kernels
+                return Kernels.vectorAvailable() ? Kernels.Path.VECTOR : Kernels.Path.SCALAR;
+            case VECTOR:
+            case AUTO:
+            default:
+                return Kernels.vectorAvailable() ? Kernels.Path.VECTOR : Kernels.Path.SCALAR;
+        }
     }
 }

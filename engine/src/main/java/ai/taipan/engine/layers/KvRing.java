@@ -85,8 +85,16 @@ public final class KvRing implements LayerState {
         head = 0;
     }
 
+    /**
+     * A bounded ring (preallocated) reports its full allocation, which never changes; a growing
+     * one (full attention) reports the entries it holds — its arrays may be up to twice that
+     * while they grow by doubling.
+     */
     @Override
-    public long bytes() { return 4L * pos.length + 8L * k.length; }
+    public long bytes() {
+        long entries = pos.length == maxEntries ? maxEntries : size;
+        return entries * (4L + 8L * dim);
+    }
 
     @Override
     public void reset() {

@@ -17,6 +17,11 @@ import ai.taipan.engine.trace.Tracer;
  * <p>State per layer kind: mamba2 conv [conv_dim, K] + SSM [H, P, N]; selective_attention a ring
  * of ≤ sliding_window selected (pos, k, v); sliding_attention the last sliding_window (k, v);
  * attention all (k, v) — the only state that grows with the context.
+ *
+ * <p>Glossary: T tokens in the current chunk (≤ chunk_size), D hidden_size, V vocab_size;
+ * position = tokens fed so far (0-based absolute position of the next token). Several sessions
+ * may run on one model at once (the model holds no per-sequence state); one session is used by
+ * one thread at a time.
  */
 public final class Session {
     private final TaipanModel model;
@@ -25,6 +30,7 @@ public final class Session {
     private final LayerState[] states;  // one per layer, SPEC §3
     private final Workspace ws;         // activations of one chunk (chunk_size tokens)
     private final int block;            // tokens per prefill chunk
+    private final int[] one = new int[1]; // (1,) the decode token, so step() allocates only its result
     private int position;               // tokens seen so far = absolute position of the next one
     private Tracer tracer;
     private Probe probe;
@@ -79,7 +85,8 @@ public final class Session {
     /** Feeds one token (decode) and returns its logits [V] (a new array). */
     public float[] step(int id) {
         checkId(id, 0);
-        runChunk(new int[]{id}, 0, 1, true);
+        one[0] = id;
+        runChunk(one, 0, 1, true);
         finalNorm(1);
         model.head.matvec(ws.logits, 0, ws.u, 0);
         return ws.logits.clone();

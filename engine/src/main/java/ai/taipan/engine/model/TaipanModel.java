@@ -3,6 +3,7 @@ package ai.taipan.engine.model;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensors;
 import ai.taipan.engine.format.TensorSource;
+import ai.taipan.engine.interop.ShardedCheckpoint;
 import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Matrix;
 import ai.taipan.engine.layers.AttentionLayer;
@@ -10,6 +11,7 @@ import ai.taipan.engine.layers.Layer;
 import ai.taipan.engine.layers.Mamba2Layer;
 import ai.taipan.engine.layers.SelectiveAttentionLayer;
 import ai.taipan.engine.tokenizer.ByteTokenizer;
+import ai.taipan.engine.tokenizer.HfTokenizer;
 import ai.taipan.engine.tokenizer.Tokenizer;
 
 import java.nio.file.Files;
@@ -51,29 +53,28 @@ public final class TaipanModel {
     }
 
     /**
-     * Loads a model folder (SPEC §4): config.json + model.safetensors, our "taipan" folders and
-     * plain HF {@code "model_type": "mamba2"} ones alike. Sizes config.json leaves out are read
-     * from tensor shapes. The tokenizer is the byte tokenizer ({"type":"bytes"}, or no entry).
+     * Loads a model folder (SPEC §4): config.json + model.safetensors (or a sharded
+     * model.safetensors.index.json), our "taipan" folders and plain HF {@code "model_type": "mamba2"}
+     * ones alike. Sizes config.json leaves out are read from tensor shapes. The tokenizer: the
+     * byte tokenizer for {"type":"bytes"}; a tokenizer.json named by config's "tokenizer" entry or
+     * lying in the folder; otherwise the byte tokenizer. State-spaces/mamba folders
+     * (pytorch_model.bin) and .bin checkpoints open too: format detection is in interop.ModelSources.
      *
      * @throws ModelFormatException naming the file and the field or tensor at fault
      */
     public static TaipanModel load(Path dir) {
-        if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, null, "is not a model folder");
-        Path cfgFile = dir.resolve("config.json");
-        if (!Files.exists(cfgFile)) throw new ModelFormatException(cfgFile, null, "no such file (a model folder needs config.json)");
-        Path st = dir.resolve("model.safetensors");
-        if (!Files.exists(st)) throw new ModelFormatException(st, null, "no such file (a model folder needs model.safetensors)");
-        try (TensorSource src = SafeTensors.open(st)) {
-            ModelConfig config = ModelConfig.read(cfgFile, n -> src.has(n) ? src.shape(n) : null);
-            Weights weights = Weights.load(src, config);
-            return new TaipanModel(config, weights, tokenizerFor(config, cfgFile));
-        }
+        // every checkpoint format (ours, HF mamba2 single/sharded, mamba_ssm pytorch_model.bin) and
+        // tokenizer.json are detected in one place: interop.ModelSources (issue 7)
+        return ai.taipan.engine.interop.ModelSources.load(dir);
     }
 
-    private static Tokenizer tokenizerFor(ModelConfig c, Path cfgFile) {
+    private static Tokenizer tokenizerFor(ModelConfig c, Path dir, Path cfgFile) {
         var t = c.tokenizer;
-        if (t == null || (t.isObject() && "bytes".equals(t.path("type").asText()))) return new ByteTokenizer(c.vocabSize);
-        throw new ModelFormatException(cfgFile, "tokenizer", "only {\"type\":\"bytes\"} is supported, got " + t);
+        if (t != null && t.isObject() && "bytes".equals(t.path("type").asText())) return new ByteTokenizer(c.vocabSize);
+        if (t != null && t.isTextual()) return HfTokenizer.load(dir.resolve(t.asText()), c.vocabSize);
+        if (t != null) throw new ModelFormatException(cfgFile, "tokenizer", "must be {\"type\":\"bytes\"} or a file name, got " + t);
+        Path json = dir.resolve("tokenizer.json");
+        return Files.exists(json) ? HfTokenizer.load(json, c.vocabSize) : new ByteTokenizer(c.vocabSize);
     }
 
     public ModelConfig config() { return config; }

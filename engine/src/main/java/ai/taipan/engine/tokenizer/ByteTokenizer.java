@@ -23,12 +23,26 @@ public final class ByteTokenizer implements Tokenizer {
         for (int i = 0; i < b.length; i++) {
             int v = b[i] & 0xff;
             if (v >= limit) {
+                int cp = characterAt(text, i);
                 throw new IllegalArgumentException("byte 0x" + Integer.toHexString(v) + " at byte offset " + i
-                        + " is an unknown token: the model's vocab_size is " + modelVocab);
+                        + " (of " + (Character.isISOControl(cp) ? String.format("U+%04X", cp) : "'" + Character.toString(cp) + "'")
+                        + ") is an unknown token: the model's vocab_size is " + modelVocab);
             }
             ids[i] = v;
         }
         return ids;
+    }
+
+    /** The code point whose UTF-8 encoding covers byte offset {@code byteOffset}. */
+    private static int characterAt(String text, int byteOffset) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes > byteOffset) return cp;
+            i += Character.charCount(cp);
+        }
+        return 0xFFFD;
     }
 
     @Override

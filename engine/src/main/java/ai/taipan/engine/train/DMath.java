@@ -50,83 +50,98 @@ public final class DMath {
         }
     }
 
-    /** 4×4 register tile of vector accumulators along k; scalar tail for k beyond the last full vector. */
+    /**
+     * 4×4 register tiles of vector accumulators along k; scalar tail for k beyond the last full vector.
+     * Each tile is its own small method: C2 must inline every Vector API call to intrinsify it, and a
+     * single large method exceeds its inlining budget (the calls then fall back to Java loops, ~10×
+     * slower — seen in a JFR profile).
+     */
     static void matmulTVector(double[] c, int cOff, double[] a, int aOff, double[] b, int bOff,
                               int M, int N, int K, boolean acc) {
         int kv = K - K % LANES;
         int m = 0;
         for (; m + 4 <= M; m += 4) {
-            int a0 = aOff + m * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
             int n = 0;
-            for (; n + 4 <= N; n += 4) {
-                int b0 = bOff + n * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
-                DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-                DoubleVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                DoubleVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-                DoubleVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                for (int k = 0; k < kv; k += LANES) {
-                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + k);
-                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + k);
-                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + k);
-                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + k);
-                    DoubleVector y = DoubleVector.fromArray(S, b, b0 + k);
-                    c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
-                    y = DoubleVector.fromArray(S, b, b1 + k);
-                    c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
-                    y = DoubleVector.fromArray(S, b, b2 + k);
-                    c02 = x0.fma(y, c02); c12 = x1.fma(y, c12); c22 = x2.fma(y, c22); c32 = x3.fma(y, c32);
-                    y = DoubleVector.fromArray(S, b, b3 + k);
-                    c03 = x0.fma(y, c03); c13 = x1.fma(y, c13); c23 = x2.fma(y, c23); c33 = x3.fma(y, c33);
-                }
-                int cr = cOff + m * N + n;
-                put(c, cr, acc, c00.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
-                put(c, cr + 1, acc, c01.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b1, kv, K));
-                put(c, cr + 2, acc, c02.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b2, kv, K));
-                put(c, cr + 3, acc, c03.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b3, kv, K));
-                cr += N;
-                put(c, cr, acc, c10.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b0, kv, K));
-                put(c, cr + 1, acc, c11.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b1, kv, K));
-                put(c, cr + 2, acc, c12.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b2, kv, K));
-                put(c, cr + 3, acc, c13.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b3, kv, K));
-                cr += N;
-                put(c, cr, acc, c20.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b0, kv, K));
-                put(c, cr + 1, acc, c21.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b1, kv, K));
-                put(c, cr + 2, acc, c22.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b2, kv, K));
-                put(c, cr + 3, acc, c23.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b3, kv, K));
-                cr += N;
-                put(c, cr, acc, c30.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b0, kv, K));
-                put(c, cr + 1, acc, c31.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b1, kv, K));
-                put(c, cr + 2, acc, c32.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b2, kv, K));
-                put(c, cr + 3, acc, c33.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b3, kv, K));
-            }
-            for (; n < N; n++) {
-                int b0 = bOff + n * K;
-                DoubleVector c0 = DoubleVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int k = 0; k < kv; k += LANES) {
-                    DoubleVector y = DoubleVector.fromArray(S, b, b0 + k);
-                    c0 = DoubleVector.fromArray(S, a, a0 + k).fma(y, c0);
-                    c1 = DoubleVector.fromArray(S, a, a1 + k).fma(y, c1);
-                    c2 = DoubleVector.fromArray(S, a, a2 + k).fma(y, c2);
-                    c3 = DoubleVector.fromArray(S, a, a3 + k).fma(y, c3);
-                }
-                int cr = cOff + m * N + n;
-                put(c, cr, acc, c0.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
-                put(c, cr + N, acc, c1.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b0, kv, K));
-                put(c, cr + 2 * N, acc, c2.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b0, kv, K));
-                put(c, cr + 3 * N, acc, c3.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b0, kv, K));
-            }
+            for (; n + 4 <= N; n += 4) tile4x4(c, cOff + m * N + n, N, a, aOff + m * K, b, bOff + n * K, K, kv, acc);
+            for (; n < N; n++) tile4x1(c, cOff + m * N + n, N, a, aOff + m * K, b, bOff + n * K, K, kv, acc);
         }
         for (; m < M; m++) {
-            int a0 = aOff + m * K;
-            for (int n = 0; n < N; n++) {
-                int b0 = bOff + n * K;
-                DoubleVector c0 = DoubleVector.zero(S);
-                for (int k = 0; k < kv; k += LANES) {
-                    c0 = DoubleVector.fromArray(S, a, a0 + k).fma(DoubleVector.fromArray(S, b, b0 + k), c0);
-                }
-                put(c, cOff + m * N + n, acc, c0.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
-            }
+            for (int n = 0; n < N; n++) tile1x1(c, cOff + m * N + n, a, aOff + m * K, b, bOff + n * K, K, kv, acc);
         }
+    }
+
+    private static void tile4x4(double[] c, int cr, int N, double[] a, int a0, double[] b, int b0, int K, int kv, boolean acc) {
+        int a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+        int b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+        DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        DoubleVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        DoubleVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        DoubleVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int k = 0; k < kv; k += LANES) {
+            DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + k);
+            DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + k);
+            DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + k);
+            DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + k);
+            DoubleVector y = DoubleVector.fromArray(S, b, b0 + k);
+            c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
+            y = DoubleVector.fromArray(S, b, b1 + k);
+            c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
+            y = DoubleVector.fromArray(S, b, b2 + k);
+            c02 = x0.fma(y, c02); c12 = x1.fma(y, c12); c22 = x2.fma(y, c22); c32 = x3.fma(y, c32);
+            y = DoubleVector.fromArray(S, b, b3 + k);
+            c03 = x0.fma(y, c03); c13 = x1.fma(y, c13); c23 = x2.fma(y, c23); c33 = x3.fma(y, c33);
+        }
+        row4(c, cr, acc, c00, c01, c02, c03, a, a0, b, b0, K, kv);
+        row4(c, cr + N, acc, c10, c11, c12, c13, a, a1, b, b0, K, kv);
+        row4(c, cr + 2 * N, acc, c20, c21, c22, c23, a, a2, b, b0, K, kv);
+        row4(c, cr + 3 * N, acc, c30, c31, c32, c33, a, a3, b, b0, K, kv);
+    }
+
+    private static void row4(double[] c, int cr, boolean acc, DoubleVector v0, DoubleVector v1, DoubleVector v2,
+                             DoubleVector v3, double[] a, int ar, double[] b, int b0, int K, int kv) {
+        put(c, cr, acc, v0.reduceLanes(VectorOperators.ADD) + tail(a, ar, b, b0, kv, K));
+        put(c, cr + 1, acc, v1.reduceLanes(VectorOperators.ADD) + tail(a, ar, b, b0 + K, kv, K));
+        put(c, cr + 2, acc, v2.reduceLanes(VectorOperators.ADD) + tail(a, ar, b, b0 + 2 * K, kv, K));
+        put(c, cr + 3, acc, v3.reduceLanes(VectorOperators.ADD) + tail(a, ar, b, b0 + 3 * K, kv, K));
+    }
+
+    private static void tile4x1(double[] c, int cr, int N, double[] a, int a0, double[] b, int b0, int K, int kv, boolean acc) {
+        int a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+        DoubleVector c0 = DoubleVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int k = 0; k < kv; k += LANES) {
+            DoubleVector y = DoubleVector.fromArray(S, b, b0 + k);
+            c0 = DoubleVector.fromArray(S, a, a0 + k).fma(y, c0);
+            c1 = DoubleVector.fromArray(S, a, a1 + k).fma(y, c1);
+            c2 = DoubleVector.fromArray(S, a, a2 + k).fma(y, c2);
+            c3 = DoubleVector.fromArray(S, a, a3 + k).fma(y, c3);
+        }
+        put(c, cr, acc, c0.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
+        put(c, cr + N, acc, c1.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b0, kv, K));
+        put(c, cr + 2 * N, acc, c2.reduceLanes(VectorOperators.ADD) + tail(a, a2, b, b0, kv, K));
+        put(c, cr + 3 * N, acc, c3.reduceLanes(VectorOperators.ADD) + tail(a, a3, b, b0, kv, K));
+    }
+
+    private static void tile1x1(double[] c, int ci, double[] a, int a0, double[] b, int b0, int K, int kv, boolean acc) {
+        DoubleVector c0 = DoubleVector.zero(S);
+        for (int k = 0; k < kv; k += LANES) {
+            c0 = DoubleVector.fromArray(S, a, a0 + k).fma(DoubleVector.fromArray(S, b, b0 + k), c0);
+        }
+        put(c, ci, acc, c0.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
+    }
+
+    /** Σ_i a[aOff+i]·b[bOff+i] for i &lt; n. */
+    public static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+        int i = 0;
+        double s = 0;
+        if (SIMD && n >= LANES) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; i + LANES <= n; i += LANES) {
+                acc = DoubleVector.fromArray(S, a, aOff + i).fma(DoubleVector.fromArray(S, b, bOff + i), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
     }
 
     private static double tail(double[] a, int ar, double[] b, int br, int from, int K) {

@@ -154,9 +154,12 @@ class SafeTensorsTest {
         // the same claim in a file that really is 1 TB long (sparse): now the claim is inside the
         // file, and only the format's 100 MB header limit stands between it and a 1 TB allocation
         Path sparse = dir.resolve("tb-sparse.safetensors");
+        boolean haveSparse = true;
         try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
             f.write(le(8).putLong(0, 1L << 40).array());
             f.setLength((1L << 40) + 8 + 16);
+        } catch (IOException e) {
+            haveSparse = false; // a file system without 1 TB sparse files: check the small file only
         }
         Path ok = raw("warm.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]);
         SafeTensors.open(ok).close(); // load the classes first so that they do not count
@@ -164,7 +167,7 @@ class SafeTensorsTest {
 
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        for (Path p : new Path[]{small, sparse}) {
+        for (Path p : haveSparse ? new Path[]{small, sparse} : new Path[]{small}) {
             long before = mx.getThreadAllocatedBytes(tid);
             ModelFormatException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> fails(p));
             long allocated = mx.getThreadAllocatedBytes(tid) - before;
@@ -172,7 +175,7 @@ class SafeTensorsTest {
             assertTrue(e.getMessage().contains(Long.toString(1L << 40)), e.getMessage());
             assertTrue(allocated < (8L << 20), "allocated " + allocated + " bytes to refuse " + p);
         }
-        Files.delete(sparse);
+        Files.deleteIfExists(sparse);
     }
 
     @Test

@@ -135,6 +135,17 @@ class SafeTensorsWriterTest {
     }
 
     @Test
+    void writtenFilesAreWorldReadableLikeAnyDocument() throws IOException {
+        Path p = dir.resolve("fresh.json");
+        AtomicFiles.writeString(p, "{}");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.writeString(p, "{\"a\":1}");
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+                "rewriting a file keeps its mode");
+    }
+
+    @Test
     void jsonWriteIsAtomicAndReadsBackInfinity() throws IOException {
         Path p = dir.resolve("c.json");
         var node = Json.mapper().createObjectNode();

@@ -2,8 +2,6 @@ package ai.taipan.engine.tokenizer;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,9 +28,17 @@ class ByteTokenizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.encode("Ab"));
         assertTrue(e.getMessage().contains("0x62") && e.getMessage().contains("byte offset 1")
                 && e.getMessage().contains("unknown token") && e.getMessage().contains("96"), e.getMessage());
+        assertTrue(e.getMessage().contains("'b'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new ByteTokenizer(128).encode("é"));
-        assertTrue(e.getMessage().contains("0xc3") && e.getMessage().contains("byte offset 0"), e.getMessage());
-        assertArrayEquals("plain".getBytes(StandardCharsets.UTF_8).length == 5 ? new int[]{'p', 'l', 'a', 'i', 'n'} : null,
-                new ByteTokenizer(128).encode("plain"));
+        assertTrue(e.getMessage().contains("0xc3") && e.getMessage().contains("byte offset 0")
+                && e.getMessage().contains("'é'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ByteTokenizer(128).encode("a€"));
+        assertTrue(e.getMessage().contains("0xe2") && e.getMessage().contains("byte offset 1")
+                && e.getMessage().contains("'€'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ByteTokenizer(128).encode("ab\uD83D\uDC0D"));
+        assertTrue(e.getMessage().contains("byte offset 2") && e.getMessage().contains("'\uD83D\uDC0D'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ByteTokenizer(16).encode("\u001f"));
+        assertTrue(e.getMessage().contains("U+001F"), e.getMessage());
+        assertArrayEquals(new int[]{'p', 'l', 'a', 'i', 'n'}, new ByteTokenizer(128).encode("plain"));
     }
 }

@@ -1,0 +1,387 @@
+package ai.taipan.engine.train;
+
+import ai.taipan.engine.format.AtomicFiles;
+import ai.taipan.engine.format.DType;
+import ai.taipan.engine.format.Json;
+import ai.taipan.engine.format.ModelFormatException;
+import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.Preset;
+import ai.taipan.engine.model.TaipanModel;
+import ai.taipan.engine.model.Weights;
+import ai.taipan.engine.tasks.DataSpec;
+import ai.taipan.engine.tasks.TextCorpus;
+import ai.taipan.engine.tasks.TrainingData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code taipan train} (issue 3): trains a model folder, or a fresh model of a preset, on byte-level
+ * text and synthetic tasks, with checkpoints and exact resume; writes a normal model folder
+ * (config.json + model.safetensors) with a MODEL_CARD.md.
+ *
+ * <pre>
+ *   taipan train --preset taipan --hidden-size 128 --layers 14 --window 64 \
+ *       --data kjv.txt@0.7 --data task:mqar@0.3 --steps 3000 --batch 8 --seq-len 512 --out runs/taipan-small
+ *   taipan train --resume --out runs/taipan-small          # continue the run recorded there
+ * </pre>
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model (float64 forward/backward on the CPU, AdamW, warm-up + cosine, clipping at global norm "
+                + "1, objective CE + λ·Σ_SAL (C − selected fraction)²). Writes OUT/config.json, OUT/model.safetensors, "
+                + "OUT/MODEL_CARD.md, OUT/train_log.jsonl and OUT/checkpoints/.")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    // ---- the model
+    @Option(names = "--model", paramLabel = "DIR", description = "start from this model folder (e.g. from 'taipan init')")
+    Path model;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "start from a fresh model of this preset: taipan, mamba2, transformer, jamba, swa_hybrid")
+    String preset;
+
+    @Option(names = "--hidden-size", paramLabel = "D", defaultValue = "64", description = "with --preset: D (default ${DEFAULT-VALUE})")
+    int hiddenSize;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "7", description = "with --preset: layers (default ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--vocab", paramLabel = "V", defaultValue = "256", description = "with --preset: vocabulary (default ${DEFAULT-VALUE}, bytes)")
+    int vocab;
+
+    @Option(names = "--state-size", paramLabel = "N", defaultValue = "16", description = "with --preset: Mamba-2 state size (default ${DEFAULT-VALUE})")
+    int stateSize;
+
+    @Option(names = "--head-dim", paramLabel = "P", defaultValue = "16", description = "with --preset: Mamba-2 head dim (default ${DEFAULT-VALUE})")
+    int headDim;
+
+    @Option(names = "--expand", paramLabel = "E", defaultValue = "2", description = "with --preset: Mamba-2 expansion (default ${DEFAULT-VALUE})")
+    int expand;
+
+    @Option(names = "--n-groups", paramLabel = "G", defaultValue = "1", description = "with --preset: Mamba-2 B/C groups (default ${DEFAULT-VALUE})")
+    int nGroups;
+
+    @Option(names = "--num-attention-heads", paramLabel = "H", description = "with --preset: attention heads (default D/16, at least 1)")
+    Integer attentionHeads;
+
+    @Option(names = "--intermediate-size", paramLabel = "F", description = "with --preset: SwiGLU width (default 8D/3 rounded up to 8)")
+    Integer intermediateSize;
+
+    @Option(names = "--untied", description = "with --preset: a separate lm_head")
+    boolean untied;
+
+    // ---- config overrides (SAL training fields and the window), recorded in the trained model's config
+    @Option(names = "--window", paramLabel = "W", description = "set sliding_window (SAL and sliding attention)")
+    Integer window;
+
+    @Option(names = "--capacity", paramLabel = "C", description = "set capacity, the SAL's target selected fraction, in (0, 1]")
+    Double capacity;
+
+    @Option(names = "--gumbel-tau", paramLabel = "TAU", description = "set gumbel_tau")
+    Double gumbelTau;
+
+    @Option(names = "--budget-loss-weight", paramLabel = "LAMBDA", description = "set budget_loss_weight")
+    Double budgetWeight;
+
+    // ---- data and schedule
+    @Option(names = "--data", paramLabel = "ITEM", description = "data item, repeatable: PATH[@WEIGHT] (byte-level text) or "
+            + "task:NAME[,key=value…][@WEIGHT] with NAME mqar, phonebook or needle")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "1000", description = "optimisation steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "sequences per step (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seq-len", paramLabel = "T", defaultValue = "256", description = "tokens per sequence (default ${DEFAULT-VALUE})")
+    int seqLen;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--min-lr-ratio", paramLabel = "R", defaultValue = "0.1", description = "final lr / peak lr of the cosine (default ${DEFAULT-VALUE})")
+    double minLrRatio;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "linear warm-up steps (default min(100, steps/10))")
+    Integer warmup;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0.01", description = "AdamW decay on matrices (default ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "global gradient-norm clip (default ${DEFAULT-VALUE})")
+    double clip;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
+    long seed;
+
+    // ---- run control (never changes the result)
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    Path out;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100", description = "checkpoint every N steps (default ${DEFAULT-VALUE}; 0 = only at the end)")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "continue the run recorded in OUT/checkpoints (its options and data are used)")
+    boolean resume;
+
+    @Option(names = "--stop-at", paramLabel = "STEP", description = "checkpoint and stop after this step without changing the schedule (split a long run)")
+    Integer stopAt;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: available processors); the result does not depend on it")
+    Integer threads;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f32", description = "dtype of the saved model.safetensors: f32, f16, bf16 (default ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--log-every", paramLabel = "N", defaultValue = "10", description = "progress line every N steps when not on a terminal (default ${DEFAULT-VALUE})")
+    int logEvery;
+
+    @Option(names = "--eval-sequences", paramLabel = "N", defaultValue = "16", description = "held-out sequences for the final loss (default ${DEFAULT-VALUE})")
+    int evalSequences;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        DType outType = parseDtype(dtype);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        Path ckDir = out.resolve("checkpoints");
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (nThreads <= 0) throw new IllegalArgumentException("--threads must be positive, got " + nThreads);
+
+        ModelConfig config;
+        double[] weights;
+        Trainer.Options opt;
+        List<String> dataItems;
+        Checkpoint.Loaded ck = null;
+        ObjectNode runInfo;
+        if (resume) {
+            ck = Checkpoint.loadLatest(ckDir);
+            config = ck.config();
+            opt = ck.options();
+            dataItems = ck.data();
+            weights = ck.weights();
+            runInfo = ck.state().has("run") ? (ObjectNode) ck.state().get("run") : Json.mapper().createObjectNode();
+            o.printf("resuming %s at step %d of %d (options and data as recorded there)%n", ck.folder(), ck.step(), opt.steps());
+        } else {
+            if (Files.exists(ckDir.resolve(Checkpoint.LATEST))) {
+                throw new IllegalArgumentException(out + " already holds a training run (" + ckDir.resolve(Checkpoint.LATEST)
+                        + "): add --resume to continue it, or choose another --out");
+            }
+            if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
+            dataItems = List.copyOf(data);
+            opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
+                    seed, weightDecay, 0.9, 0.95, clip);
+            Weights init;
+            if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
+            if (model != null) {
+                if (!Files.isDirectory(model)) throw new ModelFormatException(model, null, "no such model folder");
+                TaipanModel m = TaipanModel.load(model);
+                config = overrides(m.config());
+                init = m.weights();
+                for (String n : Weights.optionalShapes(m.config()).keySet()) {
+                    if (init.has(n)) throw new ModelFormatException(model, n, "attention biases are not trained by 'taipan train' (SPEC §4 has none)");
+                }
+            } else {
+                config = overrides(presetConfig());
+                init = Weights.random(config, seed);
+            }
+            weights = new ParamLayout(config).pack(init.tensors());
+            runInfo = Json.mapper().createObjectNode();
+            ArrayNode args = runInfo.putArray("command");
+            args.add("taipan");
+            args.add("train");
+            List<String> orig = spec.commandLine().getParseResult().originalArgs();
+            // under TaipanCli the original args start with the subcommand's name (and any global options)
+            int from = spec.parent() != null ? orig.indexOf(spec.name()) + 1 : 0;
+            orig.subList(from, orig.size()).forEach(args::add);
+            runInfo.put("working_directory", Path.of("").toAbsolutePath().toString());
+            runInfo.put("started", java.time.Instant.now().toString());
+        }
+        TrainingData trainData = DataSpec.parse(dataItems);
+        if (stopAt != null && (stopAt <= (ck == null ? 0 : ck.step()) || stopAt > opt.steps())) {
+            throw new IllegalArgumentException("--stop-at " + stopAt + " must lie after the current step and at most --steps " + opt.steps());
+        }
+        if (config.hasLayer(ai.taipan.engine.model.LayerType.SELECTIVE_ATTENTION)
+                || config.hasLayer(ai.taipan.engine.model.LayerType.SLIDING_ATTENTION)) {
+            if (config.slidingWindow >= opt.seqLen()) {
+                o.printf("note: sliding_window %s ≥ --seq-len %d: the window never limits attention in training%n",
+                        config.slidingWindow == ModelConfig.UNLIMITED ? "unlimited" : String.valueOf(config.slidingWindow), opt.seqLen());
+            }
+        }
+        try (Trainer tr = new Trainer(config, weights, trainData, opt, nThreads)) {
+            if (ck != null) tr.restore(ck.step(), ck.weights(), ck.m(), ck.v());
+            return loop(tr, o, ckDir, dataItems, runInfo, outType);
+        }
+    }
+
+    private int loop(Trainer tr, PrintWriter o, Path ckDir, List<String> dataItems, ObjectNode runInfo, DType outType) {
+        Trainer.Options opt = tr.options();
+        long end = stopAt != null ? stopAt : opt.steps();
+        long first = tr.step();
+        int nSal = tr.config().layersOf(ai.taipan.engine.model.LayerType.SELECTIVE_ATTENTION).length;
+        o.printf("training %s: %s, %,d parameters, %d threads; data: %s%n", out, tr.config().scheduleString(), tr.layout().size(),
+                Math.max(1, Math.min(threads != null ? threads : Runtime.getRuntime().availableProcessors(), opt.batch())),
+                DataSpec.parse(dataItems).describe());
+        o.flush();
+        boolean tty = System.console() != null;
+        double priorSeconds = runInfo.path("train_seconds").asDouble(0);
+        long t0 = System.nanoTime();
+        Trainer.StepStats st = null;
+        double emaLoss = Double.NaN;
+        Path log = out.resolve("train_log.jsonl");
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+        }
+        while (tr.step() < end) {
+            st = tr.trainStep();
+            emaLoss = Double.isNaN(emaLoss) ? st.crossEntropy() : 0.9 * emaLoss + 0.1 * st.crossEntropy();
+            double sec = (System.nanoTime() - t0) / 1e9;
+            long done = tr.step() - first;
+            double tps = done * (double) opt.batch() * opt.seqLen() / sec;
+            double eta = sec / done * (end - tr.step());
+            String line = String.format(Locale.ROOT, "step %d/%d | loss %.4f | ce %.4f | bits/byte %.3f%s | lr %.2e | gnorm %.2f | %,.0f tok/s | ETA %s",
+                    tr.step(), opt.steps(), st.loss(), st.crossEntropy(), st.crossEntropy() / Math.log(2), sel(st.selectedFraction()),
+                    st.lr(), st.gradNorm(), tps, duration(eta));
+            boolean logNow = tr.step() % Math.max(1, logEvery) == 0 || tr.step() == end || done == 1;
+            if (tty) {
+                o.print("\r" + line + "   ");
+                if (logNow && tr.step() == end) o.println();
+            } else if (logNow) {
+                o.println(line);
+            }
+            o.flush();
+            if (logNow) appendLog(log, st, sec + priorSeconds);
+            boolean ckNow = tr.step() == end || (checkpointEvery > 0 && tr.step() % checkpointEvery == 0);
+            if (ckNow) {
+                runInfo.put("train_seconds", priorSeconds + (System.nanoTime() - t0) / 1e9);
+                runInfo.put("final_train_ce", st.crossEntropy());
+                Path p = Checkpoint.save(ckDir, tr, dataItems, runInfo);
+                if (tty) o.println();
+                o.printf("checkpoint %s%n", p);
+                o.flush();
+            }
+        }
+        double trainSeconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+        if (tr.step() < opt.steps()) {
+            o.printf("stopped at step %d of %d (--stop-at); continue with: taipan train --resume --out %s%n", tr.step(), opt.steps(), out);
+            return 0;
+        }
+        // the finished model: a normal model folder plus its card
+        TrainingData heldOut = DataSpec.parse(dataItems, TextCorpus.Split.VALIDATION);
+        Trainer.Evaluation ev = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : null;
+        double valCe = ev != null ? ev.crossEntropy() : Double.NaN;
+        Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(out.resolve("model.safetensors"), outType);
+        tr.config().write(out.resolve("config.json"));
+        String card = ModelCard.render(tr, dataItems, DataSpec.parse(dataItems).describe(), runInfo, trainSeconds,
+                st != null ? st.crossEntropy() : runInfo.path("final_train_ce").asDouble(Double.NaN), valCe, evalSequences,
+                st != null ? st.selectedFraction() : new double[nSal], ev != null ? ev.selectedFraction() : null, outType);
+        AtomicFiles.writeString(out.resolve("MODEL_CARD.md"), card);
+        o.printf(Locale.ROOT, "done: %d steps, %,d tokens, %s; held-out ce %.4f (%.3f bits/byte)%s; wrote %s%n", tr.step(),
+                tr.step() * opt.batch() * (long) opt.seqLen(), duration(trainSeconds), valCe, valCe / Math.log(2),
+                ev != null && nSal > 0 ? ", eval-mode" + sel(ev.selectedFraction()) .substring(2) : "", out);
+        return 0;
+    }
+
+    private static String sel(double[] f) {
+        if (f.length == 0) return "";
+        StringBuilder sb = new StringBuilder(" | selected");
+        for (double v : f) sb.append(String.format(Locale.ROOT, " %.3f", v));
+        return sb.toString();
+    }
+
+    static String duration(double s) {
+        if (!Double.isFinite(s)) return "?";
+        long t = Math.round(s);
+        if (t < 60) return t + "s";
+        if (t < 3600) return String.format("%dm%02ds", t / 60, t % 60);
+        return String.format("%dh%02dm", t / 3600, (t % 3600) / 60);
+    }
+
+    private static void appendLog(Path log, Trainer.StepStats st, double seconds) {
+        ObjectNode j = Json.mapper().createObjectNode();
+        j.put("step", st.step());
+        j.put("loss", st.loss());
+        j.put("ce", st.crossEntropy());
+        j.put("lr", st.lr());
+        j.put("grad_norm", st.gradNorm());
+        ArrayNode a = j.putArray("selected");
+        for (double v : st.selectedFraction()) a.add(v);
+        j.put("seconds", seconds);
+        try {
+            Files.writeString(log, j.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ModelConfig presetConfig() {
+        Preset p = Preset.parse(preset);
+        if (p == null) throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; choose one of " + Preset.names());
+        if (layers <= 0) throw new IllegalArgumentException("--layers must be positive, got " + layers);
+        if (hiddenSize <= 0) throw new IllegalArgumentException("--hidden-size must be positive, got " + hiddenSize);
+        ModelConfig.Builder b = ModelConfig.builder();
+        b.vocabSize = vocab;
+        b.hiddenSize = hiddenSize;
+        b.layerTypes = p.schedule(layers);
+        b.tieWordEmbeddings = !untied;
+        b.stateSize = stateSize;
+        b.headDim = headDim;
+        b.expand = expand;
+        b.nGroups = nGroups;
+        b.numAttentionHeads = attentionHeads != null ? attentionHeads : Math.max(1, hiddenSize / 16);
+        b.intermediateSize = intermediateSize != null ? intermediateSize : (8 * hiddenSize / 3 + 7) / 8 * 8;
+        b.tokenizer = Json.mapper().createObjectNode().put("type", "bytes");
+        return b.build();
+    }
+
+    /** Applies --window/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */
+    private ModelConfig overrides(ModelConfig c) {
+        if (window == null && capacity == null && gumbelTau == null && budgetWeight == null) return c;
+        ModelConfig.Builder b = c.toBuilder();
+        if (window != null) b.slidingWindow = window;
+        if (capacity != null) b.capacity = capacity;
+        if (gumbelTau != null) b.gumbelTau = gumbelTau;
+        if (budgetWeight != null) b.budgetLossWeight = budgetWeight;
+        return b.build();
+    }
+
+    static DType parseDtype(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "f16" -> DType.F16;
+            case "bf16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--dtype: '" + s + "' is not f32, f16 or bf16");
+        };
+    }
+
+    /** The recorded command of a run as one shell line. */
+    static String commandLine(JsonNode run) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode a : run.path("command")) {
+            String s = a.asText();
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(s.matches("[A-Za-z0-9_./:@,=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,242 @@
+package ai.taipan.engine.train;
+
+import ai.taipan.engine.format.SafeTensors;
+import ai.taipan.engine.model.LayerType;
+import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.Weights;
+import ai.taipan.engine.tasks.TrainingData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ai.taipan.engine.cli.TaipanCli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The training loop, checkpoints, exact resume and the command's errors, on tiny models (seconds). */
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    /** Period-3 sequences over 12 symbols: predictable after the first period, so the loss can fall far below ln 12. */
+    static final TrainingData PERIODIC = new TrainingData() {
+        @Override
+        public int[] nextSequence(SplittableRandom rng, int length) {
+            int[] p = {rng.nextInt(12), rng.nextInt(12), rng.nextInt(12)};
+            int[] s = new int[length];
+            for (int i = 0; i < length; i++) s[i] = p[i % 3];
+            return s;
+        }
+    };
+
+    static ModelConfig tinyConfig(int vocab) {
+        ModelConfig.Builder b = ModelConfig.builder();
+        b.vocabSize = vocab; b.hiddenSize = 16;
+        b.layerTypes = new ArrayList<>(List.of(LayerType.MAMBA2, LayerType.SELECTIVE_ATTENTION));
+        b.stateSize = 8; b.headDim = 8; b.numAttentionHeads = 2; b.intermediateSize = 32; b.slidingWindow = 8;
+        b.capacity = 0.25;
+        return b.build();
+    }
+
+    @Test
+    void shortRunLowersTheLossAndSteersTheSelectedFraction() {
+        ModelConfig c = tinyConfig(12);
+        double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
+        Trainer.Options o = new Trainer.Options(200, 4, 24, 1e-2, 0.1, 10, 7, 0.01, 0.9, 0.95, 1.0);
+        try (Trainer tr = new Trainer(c, w, PERIODIC, o, 2)) {
+            double before = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
+            Trainer.StepStats st = null;
+            for (int i = 0; i < o.steps(); i++) st = tr.trainStep();
+            double after = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
+            System.out.printf("periodic task: eval ce %.3f → %.3f nats (ln 12 = %.3f); selected %.3f (C = %.2f)%n",
+                    before, after, Math.log(12), st.selectedFraction()[0], c.capacity);
+            assertTrue(before > 2.0, "an untrained model is near ln 12: " + before);
+            assertTrue(after < 0.4 * before, "training must lower the held-out loss a lot: " + before + " → " + after);
+            assertEquals(200, tr.step());
+            // the budget loss pulls the training-time selected fraction from ~0.5 (Gumbel noise at init) towards C
+            assertEquals(c.capacity, st.selectedFraction()[0], 0.1);
+        }
+    }
+
+    @Test
+    void learningRateWarmsUpThenDecaysByCosine() {
+        ModelConfig c = tinyConfig(12);
+        Trainer.Options o = new Trainer.Options(110, 1, 4, 1e-3, 0.1, 10, 1, 0.01, 0.9, 0.95, 1.0);
+        try (Trainer tr = new Trainer(c, new double[new ParamLayout(c).size()], PERIODIC, o, 1)) {
+            assertEquals(1e-4, tr.lrAt(0), 1e-15);
+            assertEquals(1e-3, tr.lrAt(9), 1e-15);
+            assertEquals(1e-3, tr.lrAt(10), 1e-15);
+            assertEquals(1e-4 + 0.5 * 9e-4 * (1 + Math.cos(Math.PI * 49 / 99.0)), tr.lrAt(59), 1e-15); // mid-cosine, by hand
+            assertEquals(1e-4, tr.lrAt(109), 1e-15);
+        }
+    }
+
+    @Test
+    void threadCountDoesNotChangeOneBit() {
+        ModelConfig c = tinyConfig(12);
+        double[] init = new ParamLayout(c).pack(Weights.random(c, 5).tensors());
+        Trainer.Options o = new Trainer.Options(5, 3, 16, 3e-3, 0.1, 1, 11, 0.01, 0.9, 0.95, 1.0);
+        double[] a = init.clone(), b = init.clone();
+        try (Trainer t1 = new Trainer(c, a, PERIODIC, o, 1); Trainer t2 = new Trainer(c, b, PERIODIC, o, 2)) {
+            for (int i = 0; i < 5; i++) { t1.trainStep(); t2.trainStep(); }
+        }
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, init));
+    }
+
+    // ------------------------------------------------------------------ the command
+
+    record Result(int code, String out, String err) { }
+
+    static Result train(String... args) {
+        // through the real entry point, so the errors are checked as users see them (one line each)
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        String[] full = new String[args.length + 1];
+        full[0] = "train";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int code = TaipanCli.execute(new PrintWriter(out), new PrintWriter(err), full);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Path textFile() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        SplittableRandom r = new SplittableRandom(1);
+        String[] words = {"the", "lord", "said", "unto", "moses", "and", "aaron", "in", "land", "of", "egypt"};
+        while (sb.length() < 20000) sb.append(words[r.nextInt(words.length)]).append(r.nextInt(9) == 0 ? ".\n" : " ");
+        Path f = tmp.resolve("text.txt");
+        Files.writeString(f, sb, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    Path tinyModel() {
+        ModelConfig c = tinyConfig(256);
+        Path dir = tmp.resolve("init");
+        Weights.random(c, 9).save(dir.resolve("model.safetensors"), ai.taipan.engine.format.DType.F32);
+        c.write(dir.resolve("config.json"));
+        return dir;
+    }
+
+    static double[] checkpointWeights(Path out) {
+        Checkpoint.Loaded l = Checkpoint.loadLatest(out.resolve("checkpoints"));
+        return l.weights();
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRunBitForBit() throws IOException {
+        Path text = textFile(), init = tinyModel();
+        String[] common = {"--model", init.toString(), "--data", text + "@0.7", "--data", "task:mqar@0.3", "--steps", "8",
+                "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5", "--eval-sequences", "2"};
+        Path full = tmp.resolve("full"), split = tmp.resolve("split");
+        Result a = train(concat(common, "--out", full.toString(), "--checkpoint-every", "3", "--threads", "2"));
+        assertEquals(0, a.code(), a.err());
+        Result b1 = train(concat(common, "--out", split.toString(), "--checkpoint-every", "2", "--stop-at", "4", "--threads", "1"));
+        assertEquals(0, b1.code(), b1.err());
+        assertTrue(b1.out().contains("stopped at step 4 of 8"), b1.out());
+        assertFalse(Files.exists(split.resolve("model.safetensors")), "no final model before the run is done");
+        Result b2 = train("--resume", "--out", split.toString(), "--threads", "2");
+        assertEquals(0, b2.code(), b2.err());
+        assertTrue(b2.out().contains("resuming"), b2.out());
+        double[] wa = checkpointWeights(full), wb = checkpointWeights(split);
+        assertEquals(8, Checkpoint.loadLatest(full.resolve("checkpoints")).step());
+        assertArrayEquals(wa, wb, "resumed weights must equal the uninterrupted run's, bit for bit");
+        // the saved model folder is a normal one and holds those weights (as F32)
+        try (SafeTensors st = SafeTensors.open(full.resolve("model.safetensors"))) {
+            float[] e = st.readFloats("backbone.embeddings.weight");
+            assertEquals((float) wa[0], e[0]);
+        }
+        String card = Files.readString(full.resolve("MODEL_CARD.md"));
+        assertTrue(card.contains("\ntaipan train --model " + init) && card.contains("--seed 5"), card);
+        assertTrue(card.contains("| tokens | 512 |"), card);
+        // a different seed gives different weights (the comparison above is not vacuous)
+        Path other = tmp.resolve("other");
+        String[] changed = common.clone();
+        changed[Arrays.asList(changed).indexOf("--seed") + 1] = "6";
+        assertEquals(0, train(concat(changed, "--out", other.toString())).code());
+        assertNotEquals(Arrays.hashCode(wa), Arrays.hashCode(checkpointWeights(other)));
+    }
+
+    @Test
+    void corruptCheckpointIsRefusedOnResume() throws IOException {
+        Path text = textFile(), init = tinyModel(), out = tmp.resolve("run");
+        Result r = train("--model", init.toString(), "--data", text.toString(), "--steps", "4", "--stop-at", "2", "--batch", "1",
+                "--seq-len", "16", "--checkpoint-every", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path t = out.resolve("checkpoints/step-000002/trainer.safetensors");
+        byte[] b = Files.readAllBytes(t);
+        b[b.length / 2] ^= 1;
+        Files.write(t, b);
+        Result bad = train("--resume", "--out", out.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("trainer.safetensors") && bad.err().contains("corrupt"), bad.err());
+        Files.writeString(out.resolve("checkpoints/step-000002/state.json"), "{\"format\": ");
+        Result bad2 = train("--resume", "--out", out.toString());
+        assertTrue(bad2.err().contains("state.json") && bad2.err().contains("not valid JSON"), bad2.err());
+    }
+
+    @Test
+    void aBadCheckpointNeverReplacesTheLastGoodOne() throws IOException {
+        ModelConfig c = tinyConfig(12);
+        double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
+        Path dir = tmp.resolve("ck");
+        Trainer.Options o = new Trainer.Options(10, 1, 8, 1e-3, 0.1, 1, 1, 0.01, 0.9, 0.95, 1.0);
+        try (Trainer tr = new Trainer(c, w, PERIODIC, o, 1)) {
+            tr.trainStep();
+            Checkpoint.save(dir, tr, List.of("x"), null);
+            double[] good = tr.weights().clone();
+            tr.trainStep();
+            Checkpoint.corruptNextWriteForTest = true;
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Checkpoint.save(dir, tr, List.of("x"), null));
+            assertTrue(e.getMessage().contains("previous checkpoint is untouched"), e.getMessage());
+            Checkpoint.Loaded l = Checkpoint.loadLatest(dir);
+            assertEquals(1, l.step());
+            assertArrayEquals(good, l.weights());
+            try (var s = Files.list(dir)) {
+                assertEquals(List.of("LATEST", "step-000001"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+
+    @Test
+    void badInputGivesClearErrors() throws IOException {
+        Path text = textFile(), init = tinyModel();
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        Result missing = train("--model", init.toString(), "--data", tmp.resolve("nope.txt").toString(), "--out", tmp.resolve("o1").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nope.txt"), missing.err());
+        Result emptyR = train("--model", init.toString(), "--data", empty.toString(), "--out", tmp.resolve("o2").toString());
+        assertEquals(1, emptyR.code());
+        assertTrue(emptyR.err().contains("empty.txt"), emptyR.err());
+        Result cap = train("--model", init.toString(), "--data", text.toString(), "--capacity", "1.5", "--out", tmp.resolve("o3").toString());
+        assertEquals(1, cap.code());
+        assertTrue(cap.err().contains("capacity"), cap.err());
+        Result mem = train("--preset", "transformer", "--layers", "2", "--data", text.toString(), "--seq-len", "400000",
+                "--out", tmp.resolve("o4").toString());
+        assertEquals(1, mem.code());
+        assertTrue(mem.err().contains("memory") && mem.err().contains("--seq-len"), mem.err());
+        Result none = train("--resume", "--out", tmp.resolve("o5").toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("LATEST"), none.err());
+        Result both = train("--data", text.toString(), "--out", tmp.resolve("o6").toString());
+        assertTrue(both.err().contains("--model") && both.err().contains("--preset"), both.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
