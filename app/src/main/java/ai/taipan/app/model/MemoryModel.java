@@ -21,15 +21,31 @@ public final class MemoryModel {
 
     private MemoryModel() {}
 
-    public static long stateBytes(ModelConfig c, long n) {
+    /**
+     * The state bytes a session reports after n tokens (engine Session.stateBytes(): a preallocated
+     * ring counts its whole allocation, a growing one the entries it holds).
+     */
+    public static long stateBytes(ModelConfig c, long n) { return bytes(c, n, false); }
+
+    /** The bytes the state's arrays occupy after n tokens (growing rings double their capacity). */
+    public static long allocatedBytes(ModelConfig c, long n) { return bytes(c, n, true); }
+
+    private static long bytes(ModelConfig c, long n, boolean allocated) {
         long total = 0;
         long entry = Integer.BYTES + 2L * c.attentionDim * Float.BYTES;   // (position, k, v) of one token
         for (LayerType t : c.layerTypes) {
-            total += switch (t) {
-                case MAMBA2 -> ((long) c.convDim * c.convKernel + (long) c.numHeads * c.headDim * c.stateSize) * Float.BYTES;
-                case SELECTIVE_ATTENTION, SLIDING_ATTENTION -> ringCapacity(c.slidingWindow, n) * entry;
-                case ATTENTION -> ringCapacity(Long.MAX_VALUE, n) * entry;
+            long max = switch (t) {
+                case MAMBA2 -> 0;
+                case SELECTIVE_ATTENTION, SLIDING_ATTENTION -> c.slidingWindow;
+                case ATTENTION -> Long.MAX_VALUE;
             };
+            if (t == LayerType.MAMBA2) {
+                total += ((long) c.convDim * c.convKernel + (long) c.numHeads * c.headDim * c.stateSize) * Float.BYTES;
+            } else if (max <= PREALLOCATE_LIMIT) {
+                total += max * entry;
+            } else {
+                total += (allocated ? ringCapacity(max, n) : Math.min(max, n)) * entry;
+            }
         }
         return total;
     }
@@ -52,8 +68,8 @@ public final class MemoryModel {
         long widest = Math.max(Math.max(c.dInProj, c.intermediateSize * 2L), (long) c.vocabSize);
         long activations = chunk * widest * Float.BYTES * 4;
         // a growing ring briefly holds its old arrays beside the new ones (half the new size)
-        long growth = c.layerTypes.contains(LayerType.ATTENTION) ? stateBytes(c, n) / (2L * c.layerTypes.size()) : 0;
-        return stateBytes(c, n) + growth + n * Integer.BYTES + activations;
+        long growth = c.layerTypes.contains(LayerType.ATTENTION) ? allocatedBytes(c, n) / (2L * c.layerTypes.size()) : 0;
+        return allocatedBytes(c, n) + growth + n * Integer.BYTES + activations;
     }
 
     /** True when a run of N tokens is predicted to fit in {@code budgetBytes}. */

@@ -30,8 +30,13 @@ class EngineServicesTest {
         assertEquals(MemoryModel.stateBytes(mamba.config(), 5), s.stateBytes());
         // transformer grows with N: prediction is N·2·d_attn·4 bytes per layer
         var c = ModelLoader.tinyConfig(Preset.TRANSFORMER, 2, 32);
-        // 1M tokens: the ring doubled from 256 to 2^20 entries of (int position, k, v)
-        assertEquals(2L * (1 << 20) * (4 + 2 * c.attentionDim * 4), MemoryModel.stateBytes(c, 1_000_000));
+        // 1M tokens: 10^6 entries of (int position, k, v) held; the ring doubled from 256 to 2^20 entries
+        assertEquals(2L * 1_000_000 * (4 + 2 * c.attentionDim * 4), MemoryModel.stateBytes(c, 1_000_000));
+        assertEquals(2L * (1 << 20) * (4 + 2 * c.attentionDim * 4), MemoryModel.allocatedBytes(c, 1_000_000));
+        // taipan: the SAL ring (window 512 <= 65,536) is preallocated whole, so the engine reports it from token 1
+        Session ts = TAIPAN.model().newSession();
+        ts.prefill(new int[]{1, 2, 3});
+        assertEquals(MemoryModel.stateBytes(TAIPAN.config(), 3), ts.stateBytes());
     }
 
     @Test
