@@ -160,11 +160,11 @@ public final class WorkbenchCharts {
      * non-positive y are simply not drawn on a log axis, so a series holds only measured points.
      */
     public static JFreeChart scalingChart(String title, String yLabel, XYSeriesCollection dataset) {
-        LogAxis x = new LogAxis("context length (tokens)");
+        LogAxis x = new SpanLogAxis("context length (tokens)");
         x.setBase(10);
         x.setSmallestValue(1);
         x.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
-        LogAxis y = new LogAxis(yLabel);
+        LogAxis y = new SpanLogAxis(yLabel);
         y.setBase(10);
         y.setSmallestValue(1e-9);
         y.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
@@ -223,7 +223,7 @@ public final class WorkbenchCharts {
 
     /** Accuracy vs context length (log x, linear y in [0, 1]), one series per model. */
     public static JFreeChart accuracyChart(XYSeriesCollection dataset) {
-        LogAxis x = new LogAxis("context length (tokens)");
+        LogAxis x = new SpanLogAxis("context length (tokens)");
         x.setBase(2);
         x.setSmallestValue(1);
         x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
