@@ -1,6 +1,7 @@
 package ai.taipan.engine.eval;
 
 import ai.taipan.engine.format.Json;
+import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.TaipanModel;
 import ai.taipan.engine.tasks.DataSpec;
@@ -136,7 +137,13 @@ public final class EvalCommand extends TaipanCommand {
         ModelConfig c = m.config();
         return String.format(Locale.ROOT, "model %s: %s, layers %s, %,d parameters, sliding_window %s%n%n", model,
                 c.modelType, c.scheduleString(), m.parameterCount(),
-                c.slidingWindow == ModelConfig.UNLIMITED ? "none" : Integer.toString(c.slidingWindow));
+                window(c) == null ? "none" : window(c).toString());
+    }
+
+    /** The window of the model's windowed layers (SAL or sliding attention), null if it has none or it is unlimited. */
+    static Integer window(ModelConfig c) {
+        boolean windowed = c.hasLayer(LayerType.SELECTIVE_ATTENTION) || c.hasLayer(LayerType.SLIDING_ATTENTION);
+        return windowed && c.slidingWindow != ModelConfig.UNLIMITED ? c.slidingWindow : null;
     }
 
     private ObjectNode jsonHeader(TaipanModel m, TextCorpus corpus, Evaluation.Settings s, List<SyntheticTask> taskList) {
@@ -146,7 +153,7 @@ public final class EvalCommand extends TaipanCommand {
         o.put("model_type", c.modelType);
         o.put("layers", c.scheduleString());
         o.put("parameters", m.parameterCount());
-        if (c.slidingWindow == ModelConfig.UNLIMITED) o.putNull("sliding_window"); else o.put("sliding_window", c.slidingWindow);
+        if (window(c) == null) o.putNull("sliding_window"); else o.put("sliding_window", window(c));
         ObjectNode set = o.putObject("settings");
         if (corpus != null) {
             ArrayNode files = set.putArray("text");
