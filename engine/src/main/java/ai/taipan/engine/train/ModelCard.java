@@ -58,7 +58,10 @@ final class ModelCard {
         if (evalSelected != null && evalSelected.length > 0) {
             StringBuilder f = new StringBuilder();
             for (double v : evalSelected) f.append(f.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
-            row(s, "SAL selected fraction (held-out, eval mode: m = s1 > s0, what inference routes)", f.toString());
+            row(s, "SAL selected fraction (held-out, eval mode: m = s1 > s0, what inference routes)", f.toString()
+                    + " — under Gumbel noise a token is selected with probability σ(s1 − s0), so the budget loss can be met "
+                    + "by a uniformly low score that selects ~C in training and almost nothing at inference; the two "
+                    + "agree only once the gate's scores have become bimodal");
         }
         row(s, "stored weights", dtype.name());
         s.append("\n## Config\n\n```json\n");

@@ -188,6 +188,18 @@ class TrainerTest {
     }
 
     @Test
+    void resumeRefusesChangedDataFiles() throws IOException {
+        Path text = textFile(), init = tinyModel(), out = tmp.resolve("run");
+        Result r = train("--model", init.toString(), "--data", text.toString(), "--steps", "3", "--stop-at", "1", "--batch", "1",
+                "--seq-len", "16", "--out", out.toString(), "--eval-sequences", "1");
+        assertEquals(0, r.code(), r.err());
+        Files.writeString(text, "more text", java.nio.file.StandardOpenOption.APPEND);
+        Result bad = train("--resume", "--out", out.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("data files changed"), bad.err());
+    }
+
+    @Test
     void aBadCheckpointNeverReplacesTheLastGoodOne() throws IOException {
         ModelConfig c = tinyConfig(12);
         double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
