@@ -281,5 +281,8 @@ for type in $TYPES; do
     --name "$NAME" --app-version "$APP_VERSION" --vendor "$VENDOR" --description "$DESCRIPTION" \
     --copyright "$COPYRIGHT" --icon "$ICON" "${extra[@]}" ${TAIPAN_JPACKAGE_OPTS:-}
 done
-log "done:"
-ls -l "$DIST" 2>/dev/null | sed 's/^/[installer]   /' >&2 || true
+log "done: $APP_IMAGE"
+for f in "$DIST"/*; do
+  [[ -f "$f" && "$f" -nt "$INPUT" ]] && log "  $f: $(wc -c < "$f") bytes"
+done
+true
