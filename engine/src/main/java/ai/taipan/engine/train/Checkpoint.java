@@ -135,7 +135,19 @@ public final class Checkpoint {
             throw new CheckpointException(latest, "cannot read: " + e.getMessage());
         }
         if (!name.matches("step-\\d{6,}")) throw new CheckpointException(latest, "does not name a checkpoint folder: '" + name + "'");
-        return readFolder(dir.resolve(name));
+        try {
+            return readFolder(dir.resolve(name));
+        } catch (CheckpointException e) {
+            // say which older checkpoint could be used instead (never chosen silently: the user decides)
+            List<String> others = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "step-*")) {
+                for (Path p : ds) if (!p.getFileName().toString().equals(name)) others.add(p.getFileName().toString());
+            } catch (IOException ignored) { }
+            if (others.isEmpty()) throw e;
+            others.sort(Comparator.reverseOrder());
+            throw new CheckpointException(null, e.getMessage() + "; older checkpoint(s) " + String.join(", ", others)
+                    + " — to resume from one, write its name into " + latest);
+        }
     }
 
     /** Reads and verifies one checkpoint folder. */
@@ -286,7 +298,7 @@ public final class Checkpoint {
     /** A checkpoint that cannot be used, naming the file. */
     public static final class CheckpointException extends IllegalArgumentException {
         public CheckpointException(Path file, String message) {
-            super(file + ": " + message);
+            super(file == null ? message : file + ": " + message);
         }
     }
 }

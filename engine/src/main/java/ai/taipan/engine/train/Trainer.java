@@ -268,22 +268,29 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Held-out measurements in eval mode: mean cross-entropy (nats/token) and each SAL's selected fraction. */
+    public record Evaluation(double crossEntropy, double[] selectedFraction) { }
+
     /**
-     * Mean cross-entropy (nats/token) of the current weights in eval mode (no noise, the inference
-     * selection rule) over {@code sequences} held-out sequences drawn with the given seed.
+     * The current weights in eval mode (no noise, the inference selection rule m = s1 &gt; s0) over
+     * {@code sequences} held-out sequences drawn with the given seed. The eval-mode selected fraction
+     * is what inference will route to attention; it can differ from the training-time fraction under
+     * Gumbel noise (which the budget loss steers to C).
      */
-    public double evaluate(TrainingData heldOut, int sequences, long seed) {
+    public Evaluation evaluate(TrainingData heldOut, int sequences, long seed) {
         TrainGraph g = graphs[0];
         int T = opt.seqLen();
         double sum = 0;
+        double[] sel = new double[g.numSal()];
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < sequences; i++) {
             int[] seq = heldOut.nextSequence(rng.split(), T + 1);
             g.forward(w, java.util.Arrays.copyOf(seq, T), java.util.Arrays.copyOfRange(seq, 1, T + 1), T,
                     AttentionTrain.Selection.EVAL, null);
             sum += g.crossEntropy();
+            for (int k = 0; k < sel.length; k++) sel[k] += g.selectedFraction(k) / sequences;
         }
-        return sum / sequences;
+        return new Evaluation(sum / sequences, sel);
     }
 
     @Override
