@@ -27,6 +27,8 @@ public class WorkbenchApp extends Application {
         vm.startDefaultModel();
         String tab = System.getProperty("taipan.workbench.tab");
         if (tab != null) main.select(tab);
+        String shots = System.getProperty("taipan.workbench.screenshots");
+        if (shots != null) new ScreenshotTour(main, stage, java.nio.file.Path.of(shots)).start();
     }
 
     @Override

@@ -58,6 +58,15 @@ class EngineServicesTest {
     }
 
     @Test
+    void tokenTextsShowLoneNonAsciiBytesAsHex() {
+        var bytes = new ai.taipan.engine.tokenizer.ByteTokenizer(256);
+        assertEquals("a", ai.taipan.app.logic.engine.TokenTexts.of(bytes, 'a'));
+        assertEquals("\n", ai.taipan.app.logic.engine.TokenTexts.of(bytes, '\n'));
+        assertEquals("<0xE3>", ai.taipan.app.logic.engine.TokenTexts.of(bytes, 0xE3));
+        assertEquals("<0x00>", ai.taipan.app.logic.engine.TokenTexts.of(bytes, 0));
+    }
+
+    @Test
     void generationRefusesWhatDoesNotFit() {
         GenerationService g = new GenerationService(() -> 1000);
         var e = assertThrows(MemoryBudgetException.class, () ->

@@ -41,7 +41,7 @@ public class RoutingView extends VBox {
         setPadding(new Insets(6));
         setSpacing(6);
         heatmap = new ChartBox("Routing heatmap", WorkbenchCharts.routingHeatmap(dataset), main.dialogs());
-        capacity = new ChartBox("Selected fraction vs C", WorkbenchCharts.capacityChart(fractions, 0.15), main.dialogs());
+        capacity = new ChartBox("Fraction vs C", WorkbenchCharts.capacityChart(fractions, 0.15), main.dialogs());
         heatmap.viewer().addChartMouseListener(new ChartMouseListenerFX() {
             @Override
             public void chartMouseClicked(ChartMouseEventFX e) {
@@ -54,7 +54,7 @@ public class RoutingView extends VBox {
             public void chartMouseMoved(ChartMouseEventFX e) { }
         });
         SplitPane charts = new SplitPane(heatmap, capacity);
-        charts.setDividerPositions(0.72);
+        charts.setDividerPositions(0.7);
         row.setId("attention-row");
         row.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
             if (b.intValue() >= 0) vm.rowProperty().set(b.intValue());
@@ -96,6 +96,7 @@ public class RoutingView extends VBox {
         for (int r = 0; r < d.rowCount(); r++) fractions.addValue(d.selectedFraction(r), "selected", "L" + d.layer(r));
         double c = vm.capacityProperty().get();
         capacity.setChart(WorkbenchCharts.capacityChart(fractions, Double.isNaN(c) ? 0.15 : c));
+        capacity.setMinWidth(280);
     }
 
     private void showQuery() {

@@ -51,6 +51,16 @@ public class ScalingView extends VBox {
         });
         max.valueProperty().addListener((o, a, b) -> { if (b != null) vm.maxLengthProperty().set(b); });
         vm.maxLengthProperty().addListener((o, a, b) -> max.setValue(b.longValue()));
+        ComboBox<Long> budget = new ComboBox<>();
+        budget.setId("memory-budget");
+        budget.getItems().addAll(0L, 16L << 20, 64L << 20, 256L << 20, 1L << 30, 4L << 30);
+        budget.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(Long b) { return b == null ? "" : b == 0 ? "available heap" : Bytes.human(b); }
+            @Override public Long fromString(String s) { return null; }
+        });
+        budget.setValue(vm.budgetProperty().get());
+        budget.valueProperty().addListener((o, a, b) -> { if (b != null) vm.budgetProperty().set(b); });
+        vm.budgetProperty().addListener((o, a, b) -> budget.setValue(b.longValue()));
         Button run = new Button("Run sweep");
         run.setId("run-sweep");
         run.disableProperty().bind(vm.runningProperty());
@@ -66,7 +76,8 @@ public class ScalingView extends VBox {
         Label msg = new Label();
         msg.setId("sweep-message");
         msg.textProperty().bind(vm.messageProperty());
-        HBox controls = new HBox(8, new Label("Models A and B, context 1K … "), max, run, cancel, bar, msg);
+        HBox controls = new HBox(8, new Label("Models A and B, context 1K …"), max, new Label("memory budget"), budget,
+                run, cancel, bar, msg);
         controls.setAlignment(Pos.CENTER_LEFT);
 
         boxes = new ChartBox[]{
@@ -94,8 +105,10 @@ public class ScalingView extends VBox {
         table.getColumns().add(col("decode ms/token", p -> p.measured() ? String.format("%.3f", p.decodeSecondsPerToken() * 1e3) : ""));
         table.getColumns().add(col("state", p -> Bytes.human(p.stateBytes())));
         table.getColumns().add(col("process RSS", p -> p.measured() ? Bytes.human(p.processBytes()) : ""));
+        int[] widths = {170, 60, 90, 120, 100, 110};
+        for (int i = 0; i < widths.length; i++) table.getColumns().get(i).setPrefWidth(widths[i]);
         TableColumn<SweepPoint, String> note = col("note", p -> p.note());
-        note.setPrefWidth(420);
+        note.setPrefWidth(520);
         table.getColumns().add(note);
         getChildren().addAll(controls, grid, table);
 

@@ -35,13 +35,15 @@ public class ScalingViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final LongProperty maxLength = new SimpleLongProperty(1 << 20);
     private final LongProperty minLength = new SimpleLongProperty(1024);
+    /** Memory a run may use, in bytes; 0 = the heap available now. Lower it to see where a smaller machine stops. */
+    private final LongProperty budget = new SimpleLongProperty(0);
     private BackgroundTask<Integer> task;
 
-    public ScalingViewModel(MainViewModel main) { this(main, SweepService::new); }
+    public ScalingViewModel(MainViewModel main) { this(main, null); }
 
     public ScalingViewModel(MainViewModel main, Supplier<SweepService> service) {
         this.main = main;
-        this.service = service;
+        this.service = service != null ? service : () -> new SweepService(this::budgetBytes, 8);
         this.points = new UiThreadObservableList<>(source, main.ui());
     }
 
@@ -56,6 +58,13 @@ public class ScalingViewModel {
     public StringProperty messageProperty() { return message; }
     public LongProperty maxLengthProperty() { return maxLength; }
     public LongProperty minLengthProperty() { return minLength; }
+    public LongProperty budgetProperty() { return budget; }
+
+    /** The budget in force: the chosen one, but never more than the heap available. */
+    long budgetBytes() {
+        long heap = ai.taipan.app.model.MemoryModel.heapBudget();
+        return budget.get() > 0 ? Math.min(budget.get(), heap) : heap;
+    }
 
     /** Powers of two from min to max. */
     public long[] lengths() {

@@ -11,7 +11,13 @@ public final class TokenTexts {
     private TokenTexts() {}
 
     public static String of(Tokenizer t, int id) {
-        return new String(t.tokenBytes(id), StandardCharsets.UTF_8);
+        byte[] b = t.tokenBytes(id);
+        // a lone byte that is not printable ASCII (a control byte, or part of a multi-byte UTF-8
+        // character, as byte-level models emit) shows as <0xNN> rather than U+FFFD
+        if (b.length == 1 && ((b[0] & 0xff) >= 0x7f || ((b[0] & 0xff) < 0x20 && b[0] != '\n' && b[0] != '\t'))) {
+            return String.format("<0x%02X>", b[0] & 0xff);
+        }
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     public static List<String> of(Tokenizer t, int[] ids) {
