@@ -414,26 +414,25 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Heap the sweep adds at context n: the caches of attention-kind layers (SPEC §3) — full
-     * attention keeps all n (k, v), growing by doubling (old + new array alive while copying);
-     * SAL and sliding attention at most sliding_window; mamba2 nothing. Plus one prefill chunk of
-     * workspace (already in the baseline) — so the prediction is the cache growth alone.
+     * Heap the sweep adds at context n beyond the session it starts from: the caches of
+     * attention-kind layers (SPEC §3, layers.KvRing). A ring of at most 65,536 entries (SAL and
+     * sliding attention with the usual windows) is allocated whole when the session is made, so it
+     * is already in the baseline and adds nothing; an unbounded one (full attention) or a larger
+     * window starts at 256 entries and doubles, so at n entries it holds the next power of two,
+     * and while it copies the old and new arrays are both alive (×1.5). Mamba-2 state is constant.
      */
     static long predictStateGrowth(ModelConfig c, long n) {
         long total = 0;
         for (int i = 0; i < c.numLayers(); i++) {
             LayerType t = c.layerType(i);
             if (t == LayerType.MAMBA2) continue;
-            long entries = t == LayerType.ATTENTION ? n : Math.min(n, c.slidingWindow);
-            long cap = entries;
-            double copying = 1.0;
-            if (entries > (1 << 16)) { // grown by doubling from 256: capacity is the next power of two
-                cap = Long.highestOneBit(entries - 1) << 1;
-                copying = 1.5;
-            }
-            long perEntry = 2L * c.attentionDim * 4 + 4;
+            long max = t == LayerType.ATTENTION ? Long.MAX_VALUE : c.slidingWindow;
+            if (max <= 1 << 16) continue; // preallocated with the session
+            long entries = Math.min(n, max);
+            long cap = Math.min(max, Math.max(256, entries <= 1 ? 1 : Long.highestOneBit(entries - 1) << 1));
             if (cap * c.attentionDim > Integer.MAX_VALUE - 8) return Long.MAX_VALUE / 4; // beyond a Java array
-            total += (long) (cap * perEntry * copying);
+            long perEntry = 2L * c.attentionDim * 4 + 4;             // k and v floats + the position
+            total += (long) (cap * perEntry * (entries > 256 ? 1.5 : 1.0));
         }
         return total;
     }

@@ -22,7 +22,9 @@ import static ai.taipan.engine.kernel.VectorKernels.S;
  * The F16 rule rebases the exponent (bias 15 → 127 is a factor 2^112) and is exact for normal and
  * subnormal halves alike; it needs finite weights, which {@link HalfPacking#toHalf} enforces.
  * We measured this "int pairs" layout against short[] storage widened with a S2I lane conversion
- * (see engine/BENCHMARKS.md, "half widening").
+ * (ShortVector 256-bit → IntVector 512-bit, then the same shift): within ±10% of each other either
+ * way, in cache and streaming from memory (engine/BENCHMARKS.md, "Half widening"), so we kept the
+ * layout that needs no shape change.
  *
  * <p>matvec widens in registers; matmul widens one group (2L rows) into a per-thread F32 scratch
  * panel once and then runs the F32 micro-kernel over all tokens, so the widening cost is paid once

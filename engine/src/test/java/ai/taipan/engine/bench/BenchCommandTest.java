@@ -82,10 +82,10 @@ class BenchCommandTest {
         JsonNode j = run("--preset", "transformer", "--hidden-size", "32", "--layers", "2", "--vocab", "64",
                 "--chunk-size", "16", "--attention-heads", "2", "--decode-tokens", "2", "--prefill", "16",
                 "--sweep", "64,1M,4M", "--sweep-decode", "1", "--repeat", "1", "--probe-mb", "16", "--probe-ms", "10",
-                "--memory-limit", "64M", "--json", dir.resolve("b.json").toString());
+                "--memory-limit", "256M", "--json", dir.resolve("b.json").toString());
         JsonNode sw = j.get("sweep");
         assertEquals("ok", sw.get(0).get("status").asText());
-        // 1M tokens × 2 layers × (2·32 floats + 1 int) ≈ 0.5 GB of cache > 64 MiB
+        // 1M tokens: 2 rings of 2^20 × (2·32 floats + 1 int), ×1.5 while doubling ≈ 0.8 GB > 90% of 256 MiB
         assertEquals("out_of_memory", sw.get(1).get("status").asText());
         assertTrue(sw.get(1).get("message").asText().startsWith("out of memory at 1048576"), sw.get(1).toString());
         assertFalse(sw.get(1).has("prefill_seconds"));
@@ -102,9 +102,14 @@ class BenchCommandTest {
         b.slidingWindow = 100;
         ModelConfig c = b.build();
         long perEntry = 2L * 32 * 4 + 4;
-        // 1000 tokens: attention keeps 1000, the SAL at most its window of 100, Mamba-2 nothing
-        assertEquals(1000 * perEntry + 100 * perEntry, BenchCommand.predictStateGrowth(c, 1000));
-        // past 65,536 the full-attention ring grows by doubling: next power of two, ×1.5 while copying
-        assertEquals((long) ((1L << 18) * perEntry * 1.5) + 100 * perEntry, BenchCommand.predictStateGrowth(c, 200_000));
+        // 1000 tokens: the attention ring has doubled from 256 to 1024 entries (×1.5 while copying);
+        // the SAL ring (window 100) was allocated whole with the session; Mamba-2 adds nothing
+        assertEquals((long) (1024 * perEntry * 1.5), BenchCommand.predictStateGrowth(c, 1000));
+        assertEquals(256 * perEntry, BenchCommand.predictStateGrowth(c, 10));
+        assertEquals((long) ((1L << 18) * perEntry * 1.5), BenchCommand.predictStateGrowth(c, 200_000));
+        // a window beyond the preallocation limit grows too, up to the window
+        b.slidingWindow = 100_000;
+        b.layerTypes = List.of(LayerType.SELECTIVE_ATTENTION);
+        assertEquals((long) (100_000 * perEntry * 1.5), BenchCommand.predictStateGrowth(b.build(), 1_000_000));
     }
 }
