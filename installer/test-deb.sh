@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the .deb on this machine with dpkg -i, checks what it installed, runs the installed `taipan generate`
-# as an ordinary user, starts the workbench from its desktop entry under Xvfb, takes a screenshot, then removes
+# and `taipan bench` as an ordinary user, starts the workbench from its desktop entry under Xvfb, takes a screenshot, then removes
 # and purges the package and checks that everything it installed is gone. Run as root on a machine (or
 # container) where taipan-workbench is not otherwise in use:
 #   sudo installer/test-deb.sh                 # the .deb in installer/target/dist (built first if missing)
@@ -115,6 +115,17 @@ fi
 grep -q 'seed 1' "$OUT/generate.err" || fail "generate printed no summary"
 note "taipan generate as $TEST_USER: $((SECONDS - t0)) s: $(tr '\n' ' ' < "$OUT/generate.out" | cut -c 1-200) $(grep 'seed 1' "$OUT/generate.err")"
 
+# bench through ND4J: JavaCPP unpacks ~400 MB of natives on first use; they must go to the user's cache
+t0=$SECONDS
+if ! as_user taipan bench --model "${MODELS[0]}" --kernels nd4j --decode-tokens 8 --prefill 64 --sweep none \
+       --repeat 1 --probe-mb 16 --probe-ms 20 --json "$USER_HOME/bench.json" > "$OUT/bench.out" 2> "$OUT/bench.err"; then
+  cat "$OUT/bench.out" "$OUT/bench.err" >&2; fail "taipan bench --kernels nd4j (as $TEST_USER) failed"
+fi
+compgen -G "$USER_HOME/.cache/taipan-workbench/javacpp/nd4j-native-*/*" >/dev/null \
+  || fail "ND4J's natives are not under $USER_HOME/.cache/taipan-workbench/javacpp"
+rm -f "$USER_HOME/bench.json"
+note "taipan bench --kernels nd4j as $TEST_USER: $((SECONDS - t0)) s; $(grep -m 1 'Decode' "$OUT/bench.out")"
+
 # ------------------------------------------------------------------------------- workbench under Xvfb
 DISPLAY_NUM=:${XVFB_DISPLAY:-97}
 Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp > "$OUT/xvfb.log" 2>&1 &
@@ -130,16 +141,20 @@ as_user "$@" > "$OUT/workbench.log" 2>&1 &
 APP_PID=$!
 shot=$OUT/screenshot.png
 ok=0
-for _ in $(seq 60); do           # up to ~2 minutes: first start unpacks no natives, but 2 shared cores are slow
+# up to ~3 minutes (2 shared cores): wait for a "Taipan" window of at least 100x100 to be mapped and drawn — JavaFX
+# maps a 10x10 "Taipan Workbench" leader window first — then give the default model time to load
+for _ in $(seq 90); do
   sleep 2
   kill -0 "$APP_PID" 2>/dev/null || { cat "$OUT/workbench.log" >&2; fail "the workbench exited"; }
-  if xwininfo -root -tree 2>/dev/null | grep -q 'Taipan'; then
-    sleep 6                     # let the first frame and the default model load render
+  xwininfo -root -tree 2>/dev/null | grep 'Taipan' | grep -Eq ' [0-9]{3,}x[0-9]{3,}[+-]' || continue
+  import -window root "$shot"
+  if (( $(convert "$shot" -format '%k' info:) > 16 )); then
+    sleep 8
     import -window root "$shot"
     ok=1; break
   fi
 done
-(( ok )) || { import -window root "$shot" || true; cat "$OUT/workbench.log" >&2; fail "no Taipan window after 2 minutes"; }
+(( ok )) || { import -window root "$shot" || true; cat "$OUT/workbench.log" >&2; fail "no drawn workbench window after 3 minutes"; }
 xwininfo -root -tree | grep 'Taipan' | sed -n '1,3s/^ */    window: /p' >&2
 colours=$(convert "$shot" -format '%k' info:)
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)

@@ -101,13 +101,13 @@ public class ModelBench {
 
     @Benchmark
     public float[] ssdChunk() {
-        ssd.chunked(y, xbc, dt, A, Dskip, S, CHUNK, cb, cum, w);
+        ssd.chunked(y, xbc, dt, A, Dskip, S, CHUNK, mambaWs.ssd);
         return y;
     }
 
     @Benchmark
     public float[] ssdStep() {
-        ssd.scan(y, xbc, dt, A, Dskip, S, 1, null);
+        ssd.scan(y, xbc, dt, A, Dskip, S, 1, null, mambaWs.ssd);
         return y;
     }
 
