@@ -56,7 +56,7 @@ case "$(uname -s)" in
   *) die "unsupported OS $(uname -s)" ;;
 esac
 
-VERSION=${TAIPAN_VERSION:-$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)}
+VERSION=${TAIPAN_VERSION:-$(grep -m 1 '^  <version>' "$ROOT/pom.xml" | sed 's:.*<version>\(.*\)</version>.*:\1:')}
 [[ -n "$VERSION" ]] || die "no version: set TAIPAN_VERSION or check $ROOT/pom.xml"
 # jpackage wants N[.N[.N]] (msi: each part < 256); -SNAPSHOT and similar suffixes are dropped
 APP_VERSION=${VERSION%%-*}
@@ -108,6 +108,7 @@ fi
 #  - heap: up to 60% of RAM (long-context benchmarks keep state small, but weights, ND4J and JavaFX need room;
 #    ND4J's off-heap limit defaults to the same -Xmx);
 #  - taipan.home / taipan.models.dir: the install folder and its bundled models ($APPDIR = <app>/lib/app);
+#    taipan.sample.model (below): the model folder the workbench opens at start;
 #  - taipan.main: what the shim (ai.taipan.installer.InstalledMain) runs after it has pointed caches and
 #    settings at ~/.cache/taipan-workbench and ~/.config/taipan-workbench.
 common_opts=(
@@ -125,12 +126,32 @@ if (( models == 0 )); then
   log "no model in $MODELS_SRC: making one with 'taipan init' (random weights)"
   if "$JDK/bin/java" --add-modules jdk.incubator.vector -Djava.awt.headless=true \
        -cp "$INPUT/*" "$CLI_MAIN" init --help >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # TAIPAN_INIT_ARGS is a list of options
     "$JDK/bin/java" --add-modules jdk.incubator.vector -Djava.awt.headless=true -cp "$INPUT/*" "$CLI_MAIN" \
-      init ${TAIPAN_INIT_ARGS:---preset tiny --arch taipan --seed 1} --out "$INPUT/models/tiny-taipan-random"
+      init ${TAIPAN_INIT_ARGS:---preset taipan --seed 1} --out "$INPUT/models/taipan-random"
     models=1
   else
     log "WARNING: 'taipan init' is not available in this build: the package has no bundled model"
   fi
+fi
+# The workbench opens -Dtaipan.sample.model at start (app ModelLoader.defaultCandidates): TAIPAN_DEFAULT_MODEL,
+# else taipan-small, else the first bundled model whose name starts with taipan, else the first one.
+DEFAULT_MODEL=${TAIPAN_DEFAULT_MODEL:-}
+if [[ -z "$DEFAULT_MODEL" ]] && (( models > 0 )); then
+  if [[ -d "$INPUT/models/taipan-small" ]]; then
+    DEFAULT_MODEL=taipan-small
+  else
+    # (globs, not `ls | head`: with pipefail, head closing the pipe early fails the build with SIGPIPE)
+    candidates=("$INPUT"/models/taipan*/ "$INPUT"/models/*/)
+    for c in "${candidates[@]}"; do
+      [[ -f "$c/config.json" ]] && { DEFAULT_MODEL=$(basename "$c"); break; }
+    done
+  fi
+fi
+if [[ -n "$DEFAULT_MODEL" ]]; then
+  [[ -f "$INPUT/models/$DEFAULT_MODEL/config.json" ]] || die "default model $DEFAULT_MODEL is not among the bundled models"
+  common_opts+=("-Dtaipan.sample.model=\$APPDIR/models/$DEFAULT_MODEL")
+  log "default model: $DEFAULT_MODEL"
 fi
 
 # ----------------------------------------------------------------------------------------- jlink runtime
@@ -229,7 +250,7 @@ for type in $TYPES; do
   case $type in
     app-image) continue ;;
     deb)
-      command -v dpkg-deb >/dev/null 2>&1 || die "deb needs dpkg-deb (apt-get install dpkg-dev)"
+      command -v dpkg-deb >/dev/null 2>&1 || die "deb needs dpkg-deb (part of dpkg)"
       command -v fakeroot >/dev/null 2>&1 || die "deb needs fakeroot (apt-get install fakeroot)"
       # resource-dir overrides jpackage's postinst/prerm: menu entry, icon and /usr/bin/taipan without
       # --linux-shortcut (its xdg-desktop-menu calls fail on headless machines)
@@ -239,6 +260,9 @@ for type in $TYPES; do
         sed "s|@INSTALL_DIR@|/opt/$PACKAGE|g" "$HERE/resources/linux/$f" > "$RES/$f"
       done
       rm -f "$DIST/${PACKAGE}_"*.deb
+      # dpkg-deb's default xz took 12 min on a busy 2-core machine for a 2.5% smaller file (the jars are
+      # compressed already); gzip takes under a minute. Set DPKG_DEB_COMPRESSOR_TYPE=xz to trade back.
+      export DPKG_DEB_COMPRESSOR_TYPE=${DPKG_DEB_COMPRESSOR_TYPE:-gzip}
       extra=(--linux-package-name "$PACKAGE" --linux-package-deps libgtk-3-0 --linux-app-category science
              --linux-menu-group Science --linux-deb-maintainer "taipan-workbench@users.noreply.invalid"
              --resource-dir "$RES") ;;
@@ -257,5 +281,8 @@ for type in $TYPES; do
     --name "$NAME" --app-version "$APP_VERSION" --vendor "$VENDOR" --description "$DESCRIPTION" \
     --copyright "$COPYRIGHT" --icon "$ICON" "${extra[@]}" ${TAIPAN_JPACKAGE_OPTS:-}
 done
-log "done:"
-ls -l "$DIST" 2>/dev/null | sed 's/^/[installer]   /' >&2 || true
+log "done: $APP_IMAGE"
+for f in "$DIST"/*; do
+  [[ -f "$f" && "$f" -nt "$INPUT" ]] && log "  $f: $(wc -c < "$f") bytes"
+done
+true

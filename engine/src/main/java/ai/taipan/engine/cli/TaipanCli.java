@@ -43,6 +43,7 @@ import java.nio.file.NotDirectoryException;
                 ai.taipan.engine.train.TrainCommand.class,
                 ai.taipan.engine.eval.EvalCommand.class,
                 ai.taipan.engine.interop.ConvertCommand.class, ai.taipan.engine.interop.ExportCommand.class,
+                ai.taipan.engine.bench.BenchCommand.class,
                 // train, eval, bench, convert, export: one line each here
         })
 public final class TaipanCli implements Runnable {

@@ -25,10 +25,12 @@ public interface ScoringModel {
 
     /**
      * A real model through one reused {@link Session} (not thread-safe). The sequence streams
-     * through {@link Session#prefill} in runs: runs of unwanted positions through
-     * {@code prefill(ids)}, which skips the LM head but the last token, runs of wanted ones
-     * through {@code prefill(ids, sink)}. Memory: the inference state of SPEC §3 plus one chunk —
-     * nothing of context length beyond the input ids themselves.
+     * through {@link Session#prefill} in at most two calls: the tokens before the first wanted
+     * position through {@code prefill(ids)}, which skips the LM head, the rest through
+     * {@code prefill(ids, sink)}, keeping the wanted positions. (Splitting at every wanted run
+     * measured ~30% slower on MQAR, whose answers are scattered: many short chunks; the head's
+     * V·D per token is ~1% of a small model's work.) Memory: the inference state of SPEC §3 plus
+     * one chunk — nothing of context length beyond the input ids themselves.
      *
      * @throws IllegalArgumentException if the model does not take byte tokens
      */
@@ -46,20 +48,14 @@ public interface ScoringModel {
             @Override
             public void run(int[] ids, IntPredicate wanted, LogitsSink sink) {
                 session.reset();
-                int i = 0;
-                while (i < ids.length) {
-                    boolean want = wanted.test(i);
-                    int j = i + 1;
-                    while (j < ids.length && wanted.test(j) == want) j++;
-                    int[] run = java.util.Arrays.copyOfRange(ids, i, j);
-                    if (want) {
-                        int base = i;
-                        session.prefill(run, (k, logits) -> sink.accept(base + k, logits));
-                    } else {
-                        session.prefill(run);
-                    }
-                    i = j;
-                }
+                int first = 0;
+                while (first < ids.length && !wanted.test(first)) first++;
+                if (first > 0) session.prefill(java.util.Arrays.copyOfRange(ids, 0, first));
+                if (first == ids.length) return;
+                int base = first;
+                session.prefill(java.util.Arrays.copyOfRange(ids, first, ids.length), (k, logits) -> {
+                    if (wanted.test(base + k)) sink.accept(base + k, logits);
+                });
             }
         };
     }

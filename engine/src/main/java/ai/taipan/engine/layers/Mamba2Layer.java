@@ -107,10 +107,10 @@ public final class Mamba2Layer implements Layer {
         if (probe != null) probe.tensor(index, "dt", pos0, ws.dt, 0, T, H);
         float[] norms = tracer == null ? null : ws.norms;
         if (recurrent) {
-            ssd.scan(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, norms);       // y (T, dInner)
+            ssd.scan(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, norms, ws.ssd); // y (T, dInner)
         } else {
             if (norms != null) ssd.replayNorms(norms, ws.xbc, ws.dt, A, s.ssm, T, ws.headState);
-            ssd.chunked(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, ws.cb, ws.cum, ws.ssdW);
+            ssd.chunked(ws.y, ws.xbc, ws.dt, A, Dskip, s.ssm, T, ws.ssd);
         }
         if (probe != null) probe.tensor(index, "y_ssm", pos0, ws.y, 0, T, dInner);
         gatedNorm(ws, T);

@@ -1,5 +1,8 @@
 package ai.taipan.engine.layers;
 
+import ai.taipan.engine.kernel.Parallel;
+import ai.taipan.engine.kernel.VectorOps;
+
 /**
  * The Mamba-2 selective state-space recurrence (SPEC §2 mamba2 step 5; Dao &amp; Gu 2024, "Transformers
  * are SSMs", §3–§6), in two forms with one signature: a sequential scan (decode, and the plain
@@ -46,10 +49,62 @@ public final class Ssd {
     private int cOff(int t, int g) { return t * convDim + dInner + G * N + g * N; }
 
     /**
-     * The sequential scan: token after token, exactly the recurrence above. {@code norms} (T, H),
-     * if not null, receives ‖S_h‖_F after each token.
+     * The sequential scan, the fast path of decode: the recurrence above with each state row
+     * updated by {@link SsdKernels#stateRow} and the heads split over the kernel threads
+     * ({@link Parallel}, one level: heads are independent). {@code norms} (T, H), if not null,
+     * receives ‖S_h‖_F after each token. Equals {@link #scanPlain} up to the summation order of
+     * y = S·C (the state itself is computed by the same float operations).
      */
-    public void scan(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, float[] norms) {
+    public void scan(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, float[] norms,
+                     Scratch scratch) {
+        ScanJob job = scratch.scanJob;
+        job.set(this, y, xbc, dt, A, D, S, T, norms);
+        // at least ~8K state values per thread, or waking a worker costs more than it saves
+        Parallel.forRange(H, Math.max(1, (8192 + P * N - 1) / (P * N)), job);
+        job.set(null, null, null, null, null, null, null, 0, null);        // keep no references to the caller's arrays
+    }
+
+    /** The decode scan of heads [h0, h1) for all T tokens (heads do not interact). */
+    private void scanHeads(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, float[] norms,
+                           int h0, int h1) {
+        for (int t = 0; t < T; t++) {
+            for (int h = h0; h < h1; h++) {
+                int g = h / headsPerGroup;
+                float dth = dt[t * H + h];
+                float dA = (float) Math.exp(dth * A[h]);
+                int bo = bOff(t, g), co = cOff(t, g), xo = t * convDim + h * P, so = h * P * N, yo = t * dInner + h * P;
+                for (int p = 0; p < P; p++) {
+                    float x = xbc[xo + p];
+                    y[yo + p] = SsdKernels.stateRow(S, so + p * N, N, dA, dth * x, xbc, bo, xbc, co) + D[h] * x;
+                }
+                if (norms != null) {
+                    double ss = 0;
+                    for (int i = so; i < so + P * N; i++) ss += (double) S[i] * S[i];
+                    norms[t * H + h] = (float) Math.sqrt(ss);
+                }
+            }
+        }
+    }
+
+    /** The decode scan as a reusable {@link Parallel.Range} (one per session: no allocation per token). */
+    static final class ScanJob implements Parallel.Range {
+        private Ssd ssd;
+        private float[] y, xbc, dt, A, D, S, norms;
+        private int T;
+
+        void set(Ssd ssd, float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, float[] norms) {
+            this.ssd = ssd; this.y = y; this.xbc = xbc; this.dt = dt; this.A = A; this.D = D; this.S = S; this.T = T; this.norms = norms;
+        }
+
+        @Override public void run(int lo, int hi) { ssd.scanHeads(y, xbc, dt, A, D, S, T, norms, lo, hi); }
+    }
+
+    /**
+     * The sequential scan in plain loops: token after token, exactly the recurrence above — the
+     * reference for {@link #scan} and {@link #chunked}. {@code norms} (T, H), if not null,
+     * receives ‖S_h‖_F after each token.
+     */
+    public void scanPlain(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, float[] norms) {
         for (int t = 0; t < T; t++) {
             for (int h = 0; h < H; h++) {
                 int g = h / headsPerGroup;
@@ -76,12 +131,124 @@ public final class Ssd {
     }
 
     /**
-     * The chunked SSD form over T tokens, in chunks of {@link #chunk}: the quadratic form inside
-     * each chunk, the state passed from chunk to chunk. Scratch: cb (Q, Q), cum (Q,), w (Q,).
-     * Produces the same y and final S as {@link #scan} up to float rounding.
+     * The chunked SSD form, the fast path of prefill: the same three terms as {@link #chunkedPlain},
+     * written as small matrix products ({@link SsdKernels#mulAdd}) so that they vectorise, with the
+     * heads of a group split over the kernel threads. Per chunk of Q tokens and head h:
+     *
+     * <pre>
+     *   Y    = diag(exp L) · C · S_0ᵀ + D·X           C (Q, N), S_0ᵀ (N, P)          inter-chunk + skip
+     *   Y   += M · X,   M[t, s] = exp(L_t − L_s)·(C_t·B_s)·Δ_s for s ≤ t, 0 above   intra-chunk (causal)
+     *   S_end = exp(L_{Q−1})·S_0 + Xwᵀ · B,   Xw[s] = exp(L_{Q−1} − L_s)·Δ_s·x_s    state passing
+     * </pre>
+     *
+     * The decays are products of per-token factors e_r = exp(Δ_r·A) ∈ (0, 1], in double:
+     * exp(L_t − L_s) = Π_{s &lt; r ≤ t} e_r, so a chunk needs Q exponentials per head, not Q²/2.
+     * (Every factor is ≤ 1, so the products cannot overflow; one that underflows is one whose
+     * exact value is below double range.) Equals the plain form up to float rounding.
      */
-    public void chunked(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T,
-                        float[] cb, double[] cum, float[] w) {
+    public void chunked(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T, Scratch scratch) {
+        for (int c0 = 0; c0 < T; c0 += chunk) {
+            final int Q = Math.min(chunk, T - c0), start = c0;
+            float[] cb = scratch.cb;
+            for (int g = 0; g < G; g++) {
+                // cb[t, s] = C_t · B_s for s ≤ t (the masked "C Bᵀ" of the group), (Q, Q)
+                for (int t = 0; t < Q; t++) {
+                    int co = cOff(c0 + t, g);
+                    for (int s = 0; s <= t; s++) cb[t * Q + s] = VectorOps.dot(xbc, co, xbc, bOff(c0 + s, g), N);
+                }
+                final int group = g;
+                scratch.claim.set(0);
+                Parallel.forRange(headsPerGroup, 1, (lo, hi) -> {
+                    Scratch.Slot sl = scratch.slots[scratch.claim.getAndIncrement()];
+                    for (int h = group * headsPerGroup + lo; h < group * headsPerGroup + hi; h++) {
+                        chunkHeadFast(y, xbc, dt, A[h], D[h], S, start, Q, group, h, cb, sl);
+                    }
+                });
+            }
+        }
+    }
+
+    private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
+                               int g, int h, float[] cb, Scratch.Slot sl) {
+        double[] e = sl.e, drow = sl.drow;
+        float[] St = sl.st, M = sl.m, Xw = sl.xw;
+        for (int r = 0; r < Q; r++) e[r] = Math.exp((double) dt[(c0 + r) * H + h] * Ah);   // e_r = exp(Δ_r A), (Q,)
+        int so = h * P * N;
+        for (int p = 0; p < P; p++) {                                                    // S_0ᵀ (N, P)
+            for (int n = 0; n < N; n++) St[n * P + p] = S[so + p * N + n];
+        }
+        int y0 = c0 * dInner + h * P, x0 = c0 * convDim + h * P;
+        for (int t = 0; t < Q; t++) java.util.Arrays.fill(y, y0 + t * dInner, y0 + t * dInner + P, 0f);
+        // inter-chunk: Y = C · S_0ᵀ, then row t × exp(L_t), plus the skip D·x_t
+        SsdKernels.mulAdd(y, y0, dInner, xbc, cOff(c0, g), convDim, 1, St, 0, P, Q, N, P, false);
+        double decIn = 1;
+        for (int t = 0; t < Q; t++) {
+            decIn *= e[t];                                                               // exp(L_t)
+            float decay = (float) decIn;
+            int yo = y0 + t * dInner, xo = x0 + t * convDim;
+            for (int p = 0; p < P; p++) y[yo + p] = decay * y[yo + p] + Dh * xbc[xo + p];
+            // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major
+            for (int s = 0; s < t; s++) drow[s] *= e[t];
+            drow[t] = 1;
+            int mo = t * Q;
+            for (int s = 0; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dt[(c0 + s) * H + h];
+            java.util.Arrays.fill(M, mo + t + 1, mo + Q, 0f);
+        }
+        // intra-chunk: Y += M · X (M is causal: zero above the diagonal)
+        SsdKernels.mulAdd(y, y0, dInner, M, 0, Q, 1, xbc, x0, convDim, Q, Q, P, true);
+        // state passing: S_end = exp(L_{Q−1}) S_0 + Xwᵀ · B, with drow now exp(L_{Q−1} − L_s)
+        VectorOps.scale(S, so, P * N, (float) decIn);
+        for (int s = 0; s < Q; s++) {
+            float ws = (float) drow[s] * dt[(c0 + s) * H + h];
+            int xs = x0 + s * convDim;
+            for (int p = 0; p < P; p++) Xw[s * P + p] = ws * xbc[xs + p];                 // Xw (Q, P)
+        }
+        SsdKernels.mulAdd(S, so, N, Xw, 0, 1, P, xbc, bOff(c0, g), convDim, P, Q, N, false);
+    }
+
+    /** Per-session scratch of the fast forms: sized once, one slot per kernel thread. */
+    public static final class Scratch {
+        final float[] cb;                 // (Q, Q) C_t·B_s of one group in one chunk
+        final Slot[] slots;               // one per thread of Parallel
+        final java.util.concurrent.atomic.AtomicInteger claim = new java.util.concurrent.atomic.AtomicInteger();
+        final ScanJob scanJob = new ScanJob();
+
+        static final class Slot {
+            final double[] e, drow;       // (Q,) e_r = exp(Δ_r A); one row of exp(L_t − L_s)
+            final float[] m, st, xw;      // (Q, Q) M; (N, P) S_0ᵀ; (Q, P) Xw
+
+            Slot(int Q, int P, int N) {
+                e = new double[Q];
+                drow = new double[Q];
+                m = new float[Q * Q];
+                st = new float[N * P];
+                xw = new float[Q * P];
+            }
+        }
+
+        /** Scratch for SSD chunks of Q tokens (min(chunk_size, workspace tokens)), head_dim P, state_size N. */
+        public Scratch(int Q, int P, int N) {
+            cb = new float[Q * Q];
+            slots = new Slot[Parallel.threads()];
+            for (int i = 0; i < slots.length; i++) slots[i] = new Slot(Q, P, N);
+        }
+
+        /** Bytes held. */
+        public long bytes() {
+            long n = cb.length;
+            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + 2L * (s.e.length + s.drow.length);
+            return 4 * n;
+        }
+    }
+
+    /**
+     * The chunked SSD form over T tokens in plain loops, in chunks of {@link #chunk}: the quadratic
+     * form inside each chunk, the state passed from chunk to chunk — the reference for
+     * {@link #chunked}. Scratch: cb (Q, Q), cum (Q,), w (Q,). Produces the same y and final S as
+     * {@link #scanPlain} up to float rounding.
+     */
+    public void chunkedPlain(float[] y, float[] xbc, float[] dt, float[] A, float[] D, float[] S, int T,
+                             float[] cb, double[] cum, float[] w) {
         for (int c0 = 0; c0 < T; c0 += chunk) {
             int Q = Math.min(chunk, T - c0);
             for (int g = 0; g < G; g++) {

@@ -25,11 +25,9 @@ public final class Workspace {
     public final float[] xbc;      // (T, convDim) conv + SiLU output: x | B | C
     public final float[] dt;       // (T, H) softplus(dt + dt_bias), clamped
     public final float[] y;        // (T, dInner) SSM output y (incl. D·x), then gated + normed in place
-    public final float[] cb;       // (Q, Q) C_t·B_s of one group in one SSD chunk, Q = min(T, chunk_size)
-    public final double[] cum;     // (Q,) cumulative log-decay Σ dt·A of one head in the chunk
-    public final float[] ssdW;     // (Q,) decay·C·B·dt weights of one query row
     public final float[] headState;// (P, N) one head's state, replayed token by token when tracing
     public final float[] norms;    // (T, H) per-token state norms (tracing only)
+    public final Ssd.Scratch ssd;  // scratch of the fast SSD forms: (Q, Q) etc. per kernel thread; null without mamba2
 
     // ---- attention kinds and SwiGLU
     public final float[] q, k, v;  // (T, A) projections (SAL: packed, selected tokens only)
@@ -57,12 +55,10 @@ public final class Workspace {
         xbc = new float[mamba ? T * c.convDim : 0];
         dt = new float[mamba ? T * c.numHeads : 0];
         y = new float[mamba ? T * c.dInner : 0];
-        int Q = Math.min(T, c.chunkSize);                     // SSD chunk length
-        cb = new float[mamba ? Q * Q : 0];
-        cum = new double[mamba ? Q : 0];
-        ssdW = new float[mamba ? Q : 0];
+        int Q = Math.min(T, c.chunkSize);                     // SSD chunk length (Q ≤ chunk_size)
         headState = new float[mamba ? c.headDim * c.stateSize : 0];
         norms = new float[mamba ? T * c.numHeads : 0];
+        ssd = mamba ? new Ssd.Scratch(Q, c.headDim, c.stateSize) : null;
         boolean attn = c.layerTypes.stream().anyMatch(LayerType::isAttention);
         int A = attn ? c.attentionDim : 0;
         q = new float[T * A];

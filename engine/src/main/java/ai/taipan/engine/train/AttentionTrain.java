@@ -206,9 +206,7 @@ final class AttentionTrain {
                 double mx = Double.NEGATIVE_INFINITY;
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
                     int kr = keyIdx[e] * AD + h * hd;
-                    double sc = 0;
-                    for (int d = 0; d < hd; d++) sc += q[qr + d] * k[kr + d];
-                    sc *= scale;
+                    double sc = DMath.dot(q, qr, k, kr, hd) * scale;
                     prob[pOff + e] = sc;
                     if (sc > mx) mx = sc;
                 }
@@ -316,12 +314,9 @@ final class AttentionTrain {
                 double sumPd = 0;
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
                     int vr = keyIdx[e] * AD + h * hd;
-                    double dp = 0;
                     double pe = prob[pOff + e];
-                    for (int d = 0; d < hd; d++) {
-                        dp += dctx[qr + d] * vv[vr + d];
-                        dv[vr + d] += pe * dctx[qr + d];
-                    }
+                    double dp = DMath.dot(dctx, qr, vv, vr, hd);
+                    for (int d = 0; d < hd; d++) dv[vr + d] += pe * dctx[qr + d];
                     scratch[e - keyStart[t]] = dp;
                     sumPd += pe * dp;
                 }

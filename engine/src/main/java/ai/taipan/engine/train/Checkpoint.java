@@ -135,7 +135,19 @@ public final class Checkpoint {
             throw new CheckpointException(latest, "cannot read: " + e.getMessage());
         }
         if (!name.matches("step-\\d{6,}")) throw new CheckpointException(latest, "does not name a checkpoint folder: '" + name + "'");
-        return readFolder(dir.resolve(name));
+        try {
+            return readFolder(dir.resolve(name));
+        } catch (CheckpointException e) {
+            // say which older checkpoint could be used instead (never chosen silently: the user decides)
+            List<String> others = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "step-*")) {
+                for (Path p : ds) if (!p.getFileName().toString().equals(name)) others.add(p.getFileName().toString());
+            } catch (IOException ignored) { }
+            if (others.isEmpty()) throw e;
+            others.sort(Comparator.reverseOrder());
+            throw new CheckpointException(null, e.getMessage() + "; older checkpoint(s) " + String.join(", ", others)
+                    + " — to resume from one, write its name into " + latest);
+        }
     }
 
     /** Reads and verifies one checkpoint folder. */
@@ -212,6 +224,7 @@ public final class Checkpoint {
         j.put("beta1", o.beta1());
         j.put("beta2", o.beta2());
         j.put("clip", o.clip());
+        j.put("gumbel_noise_scale", o.gumbelNoiseScale());
         return j;
     }
 
@@ -222,7 +235,8 @@ public final class Checkpoint {
         }
         return new Trainer.Options(j.get("steps").asInt(), j.get("batch").asInt(), j.get("seq_len").asInt(),
                 j.get("lr").asDouble(), j.get("min_lr_ratio").asDouble(), j.get("warmup").asInt(), j.get("seed").asLong(),
-                j.get("weight_decay").asDouble(), j.get("beta1").asDouble(), j.get("beta2").asDouble(), j.get("clip").asDouble());
+                j.get("weight_decay").asDouble(), j.get("beta1").asDouble(), j.get("beta2").asDouble(), j.get("clip").asDouble(),
+                j.path("gumbel_noise_scale").asDouble(1.0));
     }
 
     static String sha256(Path file) throws IOException {
@@ -286,7 +300,7 @@ public final class Checkpoint {
     /** A checkpoint that cannot be used, naming the file. */
     public static final class CheckpointException extends IllegalArgumentException {
         public CheckpointException(Path file, String message) {
-            super(file + ": " + message);
+            super(file == null ? message : file + ": " + message);
         }
     }
 }

@@ -129,6 +129,21 @@ public final class DMath {
         put(c, ci, acc, c0.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, kv, K));
     }
 
+    /** Σ_i a[aOff+i]·b[bOff+i] for i &lt; n. */
+    public static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+        int i = 0;
+        double s = 0;
+        if (SIMD && n >= LANES) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (; i + LANES <= n; i += LANES) {
+                acc = DoubleVector.fromArray(S, a, aOff + i).fma(DoubleVector.fromArray(S, b, bOff + i), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
     private static double tail(double[] a, int ar, double[] b, int br, int from, int K) {
         double s = 0;
         for (int k = from; k < K; k++) s += a[ar + k] * b[br + k];

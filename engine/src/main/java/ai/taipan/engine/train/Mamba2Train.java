@@ -1,6 +1,9 @@
 package ai.taipan.engine.train;
 
 import ai.taipan.engine.model.ModelConfig;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import static ai.taipan.engine.train.DMath.linear;
 import static ai.taipan.engine.train.DMath.linearBackward;
@@ -51,6 +54,10 @@ final class Mamba2Train {
     // backward buffers
     private final double[] dyn, dv, dy, dxbc, dzx, du, ddt, seg, dS;
     private final double[] a;                  // (H) A = −exp(A_log), per forward
+    private final double[] acc2 = new double[2];
+    private final double[] S;                  // (P, N) running state of the forward scan
+    private static final VectorSpecies<Double> V = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = V.length();
 
     Mamba2Train(ModelConfig c, ParamLayout layout, int layer, int maxT) {
         this.c = c;
@@ -79,6 +86,7 @@ final class Mamba2Train {
         dxbc = new double[T * convDim]; dzx = new double[T * dInProj]; du = new double[T * D];
         ddt = new double[T * H]; seg = new double[(Q + 1) * P * N]; dS = new double[P * N];
         a = new double[H];
+        S = new double[P * N];
     }
 
     /** Scratch doubles {@link DMath#linearBackward} needs for this layer's products. */
@@ -133,7 +141,6 @@ final class Mamba2Train {
     private void scanForward(double[] w, int T) {
         int hpg = H / G;
         int PN = P * N;
-        double[] S = new double[PN];
         for (int h = 0; h < H; h++) {
             int g = h / hpg;
             java.util.Arrays.fill(S, 0);
@@ -143,14 +150,7 @@ final class Mamba2Train {
                 int xr = t * convDim + h * P, br = t * convDim + dInner + g * N, cr = t * convDim + dInner + G * N + g * N;
                 double at = decay[t * H + h], d = dt[t * H + h];
                 for (int p = 0; p < P; p++) {
-                    double dx = d * xbc[xr + p];
-                    double acc = 0;
-                    int sr = p * N;
-                    for (int n = 0; n < N; n++) {
-                        double s = at * S[sr + n] + dx * xbc[br + n];
-                        S[sr + n] = s;
-                        acc += s * xbc[cr + n];
-                    }
+                    double acc = rowForward(S, p * N, at, d * xbc[xr + p], xbc, br, cr, N);
                     y[t * dInner + h * P + p] = acc + dh * xbc[xr + p];
                 }
             }
@@ -211,6 +211,66 @@ final class Mamba2Train {
     }
 
     /**
+     * One row p of the state update S[p,:] = a·S[p,:] + dtx·B, returning Σ_n S[p,n]·C[n]
+     * (row at {@code sr} of S; B and C at {@code br}, {@code cr} of xBC).
+     */
+    private static double rowForward(double[] S, int sr, double a, double dtx, double[] xbc, int br, int cr, int N) {
+        int n = 0;
+        double acc = 0;
+        if (DMath.SIMD && N >= L) {
+            DoubleVector av = DoubleVector.broadcast(V, a), xv = DoubleVector.broadcast(V, dtx), accV = DoubleVector.zero(V);
+            for (; n + L <= N; n += L) {
+                DoubleVector s = DoubleVector.fromArray(V, S, sr + n).mul(av).add(DoubleVector.fromArray(V, xbc, br + n).mul(xv));
+                s.intoArray(S, sr + n);
+                accV = s.fma(DoubleVector.fromArray(V, xbc, cr + n), accV);
+            }
+            acc = accV.reduceLanes(VectorOperators.ADD);
+        }
+        for (; n < N; n++) {
+            double s = a * S[sr + n] + dtx * xbc[br + n];
+            S[sr + n] = s;
+            acc += s * xbc[cr + n];
+        }
+        return acc;
+    }
+
+    /**
+     * Backward of one row p at one token: with ds = dS + gy·C (y = S·C), adds S_t·gy to dC, dtx·ds to
+     * dB, ⟨ds, S_{t−1}⟩ to acc[0] (for da), ⟨ds, B⟩ to acc[1] (for dx and ddt), and sets dS = a·ds.
+     * Rows i0 of dS and of the segment states {@code cur} (S_t) and {@code prev} (S_{t−1}).
+     */
+    private void rowBackward(int i0, int cur, int prev, double gy, double dtx, double a, int br, int cr, double[] acc) {
+        int n = 0;
+        double da = 0, sB = 0;
+        if (DMath.SIMD && N >= L) {
+            DoubleVector gv = DoubleVector.broadcast(V, gy), xv = DoubleVector.broadcast(V, dtx), av = DoubleVector.broadcast(V, a);
+            DoubleVector daV = DoubleVector.zero(V), sbV = daV;
+            for (; n + L <= N; n += L) {
+                int i = i0 + n;
+                DoubleVector ds = DoubleVector.fromArray(V, xbc, cr + n).fma(gv, DoubleVector.fromArray(V, dS, i));
+                DoubleVector.fromArray(V, seg, cur + i).fma(gv, DoubleVector.fromArray(V, dxbc, cr + n)).intoArray(dxbc, cr + n);
+                daV = ds.fma(DoubleVector.fromArray(V, seg, prev + i), daV);
+                sbV = ds.fma(DoubleVector.fromArray(V, xbc, br + n), sbV);
+                ds.fma(xv, DoubleVector.fromArray(V, dxbc, br + n)).intoArray(dxbc, br + n);
+                ds.mul(av).intoArray(dS, i);
+            }
+            da = daV.reduceLanes(VectorOperators.ADD);
+            sB = sbV.reduceLanes(VectorOperators.ADD);
+        }
+        for (; n < N; n++) {
+            int i = i0 + n;
+            double ds = dS[i] + gy * xbc[cr + n];      // y_t = S_t·C_t: into dS_t and dC_t
+            dxbc[cr + n] += seg[cur + i] * gy;
+            da += ds * seg[prev + i];                 // S_t = a·S_{t−1} + dt·x⊗B
+            sB += ds * xbc[br + n];
+            dxbc[br + n] += dtx * ds;
+            dS[i] = a * ds;
+        }
+        acc[0] += da;
+        acc[1] += sB;
+    }
+
+    /**
      * Transposed recurrence, per head, segment by segment from the end; each segment's states are
      * recomputed from its checkpoint into {@code seg} (Q+1, P, N), seg[0] = S before the segment.
      */
@@ -240,28 +300,19 @@ final class Mamba2Train {
                     int xr = t * convDim + h * P, br = t * convDim + dInner + g * N, cr = t * convDim + dInner + G * N + g * N;
                     double at = decay[t * H + h], d = dt[t * H + h];
                     int prev = (t - t0) * PN, cur = prev + PN;
-                    double da = 0, ddtt = 0;
+                    double ddtt = 0;
+                    acc2[0] = 0;
                     for (int p = 0; p < P; p++) {
                         double gy = dy[t * dInner + h * P + p];
                         double xp = xbc[xr + p];
                         dDh += gy * xp;
-                        double gx = dh * gy;
-                        double sB = 0;
-                        for (int n = 0; n < N; n++) {
-                            int i = p * N + n;
-                            // y_t = S_t·C_t: into dS_t and dC_t
-                            double ds = dS[i] + gy * xbc[cr + n];
-                            dxbc[cr + n] += seg[cur + i] * gy;
-                            // S_t = a·S_{t−1} + dt·x⊗B
-                            da += ds * seg[prev + i];
-                            sB += ds * xbc[br + n];
-                            dxbc[br + n] += d * ds * xp;
-                            dS[i] = at * ds;
-                        }
+                        acc2[1] = 0;
+                        rowBackward(p * N, cur, prev, gy, d * xp, at, br, cr, acc2);
+                        double sB = acc2[1];
                         ddtt += sB * xp;
-                        gx += d * sB;
-                        dxbc[xr + p] += gx;
+                        dxbc[xr + p] += dh * gy + d * sB;
                     }
+                    double da = acc2[0];
                     double dlogA = da * at; // d/d(dt·A) of a = exp(dt·A)
                     ddt[t * H + h] += ddtt + dlogA * A;
                     dA += dlogA * d;

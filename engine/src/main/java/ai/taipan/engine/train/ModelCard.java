@@ -18,7 +18,8 @@ final class ModelCard {
     private ModelCard() {}
 
     static String render(Trainer tr, List<String> data, String dataDescription, ObjectNode run, double trainSeconds,
-                         double finalTrainCe, double heldOutCe, int evalSequences, double[] selected, DType dtype) {
+                         double finalTrainCe, double heldOutCe, int evalSequences, double[] selected, double[] evalSelected,
+                         DType dtype) {
         ModelConfig c = tr.config();
         Trainer.Options o = tr.options();
         long tokens = tr.step() * o.batch() * (long) o.seqLen();
@@ -27,6 +28,7 @@ final class ModelCard {
         s.append(String.format(Locale.ROOT, "A %s model (%s, %d layers, D %d, %,d parameters), trained with `taipan train`.%n%n",
                 c.modelType, c.scheduleString(), c.numLayers(), c.hiddenSize, tr.layout().size()));
         s.append("## Command\n\n```\n").append(TrainCommand.commandLine(run)).append("\n```\n\n");
+        if (run.has("working_directory")) s.append("run in `").append(run.get("working_directory").asText()).append("`. ");
         s.append("The run is deterministic: the same command (same seed, same data files) gives the same weights bit for bit, "
                 + "whatever the thread count, and `--resume` after an interruption continues exactly.\n\n");
         s.append("## Training\n\n| | |\n|---|---|\n");
@@ -40,6 +42,10 @@ final class ModelCard {
         row(s, "schedule", String.format(Locale.ROOT, "lr %.3g, linear warm-up %d steps, cosine to %.3g", o.lr(), o.warmup(),
                 o.lr() * o.minLrRatio()));
         row(s, "seed", String.valueOf(o.seed()));
+        if (o.gumbelNoiseScale() != 1.0) {
+            row(s, "SAL selection in training", String.format(Locale.ROOT, "Gumbel noise × %.3g (SPEC: × 1)%s", o.gumbelNoiseScale(),
+                    o.gumbelNoiseScale() == 0 ? " — noise-free straight-through: training selects as inference does" : ""));
+        }
         row(s, "data", dataDescription + " (`" + String.join(" ", data) + "`)");
         row(s, "final training cross-entropy", String.format(Locale.ROOT, "%.4f nats/token = %.3f bits/byte", finalTrainCe,
                 finalTrainCe / Math.log(2)));
@@ -52,6 +58,14 @@ final class ModelCard {
             for (double v : selected) f.append(f.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
             row(s, "SAL selected fraction (last step, training)", f + String.format(Locale.ROOT, " (capacity C = %.3g, λ = %.3g, τ = %.3g)",
                     c.capacity, c.budgetLossWeight, c.gumbelTau));
+        }
+        if (evalSelected != null && evalSelected.length > 0) {
+            StringBuilder f = new StringBuilder();
+            for (double v : evalSelected) f.append(f.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
+            row(s, "SAL selected fraction (held-out, eval mode: m = s1 > s0, what inference routes)", f.toString()
+                    + " — under Gumbel noise a token is selected with probability σ(s1 − s0), so the budget loss can be met "
+                    + "by a uniformly low score that selects ~C in training and almost nothing at inference; the two "
+                    + "agree only once the gate's scores have become bimodal");
         }
         row(s, "stored weights", dtype.name());
         s.append("\n## Config\n\n```json\n");

@@ -129,6 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "global gradient-norm clip (default ${DEFAULT-VALUE})")
     double clip;
 
+    @Option(names = "--gumbel-noise-scale", paramLabel = "G", defaultValue = "1.0", description = "scale of the SAL's Gumbel "
+            + "noise in training (default ${DEFAULT-VALUE} = SPEC; 0 = select as inference does, m = s1 > s0, with the "
+            + "straight-through gradient) — an experiment knob, see MODEL_CARD")
+    double gumbelNoiseScale;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -188,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip);
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale);
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
@@ -208,10 +213,24 @@ public final class TrainCommand implements Callable<Integer> {
             ArrayNode args = runInfo.putArray("command");
             args.add("taipan");
             args.add("train");
-            spec.commandLine().getParseResult().originalArgs().forEach(args::add);
+            List<String> orig = spec.commandLine().getParseResult().originalArgs();
+            // under TaipanCli the original args start with the subcommand's name (and any global options)
+            int from = spec.parent() != null ? orig.indexOf(spec.name()) + 1 : 0;
+            orig.subList(from, orig.size()).forEach(args::add);
+            runInfo.put("working_directory", Path.of("").toAbsolutePath().toString());
             runInfo.put("started", java.time.Instant.now().toString());
         }
         TrainingData trainData = DataSpec.parse(dataItems);
+        ArrayNode files = dataFingerprints(dataItems);
+        if (ck == null) {
+            runInfo.set("data_files", files);
+        } else {
+            if (runInfo.has("data_files") && !runInfo.get("data_files").toString().equals(files.toString())) {
+                throw new IllegalArgumentException("the data files changed since the run started (recorded " + runInfo.get("data_files")
+                        + ", now " + files + "): resuming would not continue the same run");
+            }
+            truncateLog(out.resolve("train_log.jsonl"), ck.step());
+        }
         if (stopAt != null && (stopAt <= (ck == null ? 0 : ck.step()) || stopAt > opt.steps())) {
             throw new IllegalArgumentException("--stop-at " + stopAt + " must lie after the current step and at most --steps " + opt.steps());
         }
@@ -238,6 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
                 DataSpec.parse(dataItems).describe());
         o.flush();
         boolean tty = System.console() != null;
+        TrainingData heldOutQuick = DataSpec.parse(dataItems, TextCorpus.Split.VALIDATION);
         double priorSeconds = runInfo.path("train_seconds").asDouble(0);
         long t0 = System.nanoTime();
         Trainer.StepStats st = null;
@@ -273,7 +293,16 @@ public final class TrainCommand implements Callable<Integer> {
                 runInfo.put("final_train_ce", st.crossEntropy());
                 Path p = Checkpoint.save(ckDir, tr, dataItems, runInfo);
                 if (tty) o.println();
-                o.printf("checkpoint %s%n", p);
+                // a quick held-out look in eval mode: the SAL's inference-time selection can lag far behind the
+                // training-time fraction under Gumbel noise (see MODEL_CARD), so show both as training goes
+                String look = "";
+                if (evalSequences > 0 && heldOutQuick != null) {
+                    Trainer.Evaluation ev = tr.evaluate(heldOutQuick, Math.min(4, evalSequences), opt.seed() ^ 0x5EEDL);
+                    look = String.format(Locale.ROOT, " | held-out ce %.4f (%.3f bits/byte)%s", ev.crossEntropy(),
+                            ev.crossEntropy() / Math.log(2), nSal > 0 ? " | eval-mode" + sel(ev.selectedFraction()).substring(2) : "");
+                    appendEval(log, tr.step(), ev);
+                }
+                o.printf("checkpoint %s%s%n", p, look);
                 o.flush();
             }
         }
@@ -284,16 +313,66 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // the finished model: a normal model folder plus its card
         TrainingData heldOut = DataSpec.parse(dataItems, TextCorpus.Split.VALIDATION);
-        double valCe = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : Double.NaN;
+        Trainer.Evaluation ev = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : null;
+        double valCe = ev != null ? ev.crossEntropy() : Double.NaN;
         Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(out.resolve("model.safetensors"), outType);
         tr.config().write(out.resolve("config.json"));
         String card = ModelCard.render(tr, dataItems, DataSpec.parse(dataItems).describe(), runInfo, trainSeconds,
                 st != null ? st.crossEntropy() : runInfo.path("final_train_ce").asDouble(Double.NaN), valCe, evalSequences,
-                st != null ? st.selectedFraction() : new double[nSal], outType);
+                st != null ? st.selectedFraction() : new double[nSal], ev != null ? ev.selectedFraction() : null, outType);
         AtomicFiles.writeString(out.resolve("MODEL_CARD.md"), card);
-        o.printf(Locale.ROOT, "done: %d steps, %,d tokens, %s; held-out ce %.4f (%.3f bits/byte); wrote %s%n", tr.step(),
-                tr.step() * opt.batch() * (long) opt.seqLen(), duration(trainSeconds), valCe, valCe / Math.log(2), out);
+        o.printf(Locale.ROOT, "done: %d steps, %,d tokens, %s; held-out ce %.4f (%.3f bits/byte)%s; wrote %s%n", tr.step(),
+                tr.step() * opt.batch() * (long) opt.seqLen(), duration(trainSeconds), valCe, valCe / Math.log(2),
+                ev != null && nSal > 0 ? ", eval-mode" + sel(ev.selectedFraction()) .substring(2) : "", out);
         return 0;
+    }
+
+    private static void appendEval(Path log, long step, Trainer.Evaluation ev) {
+        ObjectNode j = Json.mapper().createObjectNode();
+        j.put("step", step);
+        j.put("heldout_ce", ev.crossEntropy());
+        ArrayNode a = j.putArray("eval_selected");
+        for (double v : ev.selectedFraction()) a.add(v);
+        try {
+            Files.writeString(log, j.toString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Size and SHA-256 of every text file among the data items (tasks are code, not files). */
+    static ArrayNode dataFingerprints(List<String> items) {
+        ArrayNode a = Json.mapper().createArrayNode();
+        for (String item : items) {
+            String src = item.lastIndexOf('@') >= 0 ? item.substring(0, item.lastIndexOf('@')) : item;
+            if (src.startsWith("task:")) continue;
+            Path f = Path.of(src.startsWith("text:") ? src.substring(5) : src);
+            try {
+                ObjectNode o = a.addObject();
+                o.put("path", f.toString());
+                o.put("bytes", Files.size(f));
+                o.put("sha256", Checkpoint.sha256(f));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read data file " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return a;
+    }
+
+    /** On resume: drops log lines of steps after the checkpoint (the killed run's tail, which is replayed). */
+    private static void truncateLog(Path log, long step) {
+        if (!Files.exists(log)) return;
+        try {
+            StringBuilder keep = new StringBuilder();
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                try {
+                    if (Json.mapper().readTree(line).path("step").asLong(Long.MAX_VALUE) <= step) keep.append(line).append('\n');
+                } catch (IOException ignored) { /* a torn last line of a killed run */ }
+            }
+            AtomicFiles.writeString(log, keep.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + log + ": " + e.getMessage(), e);
+        }
     }
 
     private static String sel(double[] f) {

@@ -28,8 +28,17 @@ import java.util.concurrent.Future;
 public final class Trainer implements AutoCloseable {
     /** The options that determine the result (recorded in every checkpoint). */
     public record Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
-                          double weightDecay, double beta1, double beta2, double clip) {
+                          double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale) {
+        /** With the SPEC's Gumbel noise (scale 1). */
+        public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
+                       double weightDecay, double beta1, double beta2, double clip) {
+            this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, 1.0);
+        }
+
         public Options {
+            if (!(gumbelNoiseScale >= 0) || Double.isInfinite(gumbelNoiseScale)) {
+                throw new IllegalArgumentException("--gumbel-noise-scale must be >= 0, got " + gumbelNoiseScale);
+            }
             if (steps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + steps);
             if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
             if (seqLen < 2) throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
@@ -83,6 +92,7 @@ public final class Trainer implements AutoCloseable {
         slotGrad = new double[W][];
         for (int i = 0; i < W; i++) {
             graphs[i] = new TrainGraph(layout, opt.seqLen());
+            graphs[i].gumbelNoiseScale = opt.gumbelNoiseScale();
             slotGrad[i] = new double[layout.size()];
         }
         grad = new double[layout.size()];
@@ -268,22 +278,29 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Held-out measurements in eval mode: mean cross-entropy (nats/token) and each SAL's selected fraction. */
+    public record Evaluation(double crossEntropy, double[] selectedFraction) { }
+
     /**
-     * Mean cross-entropy (nats/token) of the current weights in eval mode (no noise, the inference
-     * selection rule) over {@code sequences} held-out sequences drawn with the given seed.
+     * The current weights in eval mode (no noise, the inference selection rule m = s1 &gt; s0) over
+     * {@code sequences} held-out sequences drawn with the given seed. The eval-mode selected fraction
+     * is what inference will route to attention; it can differ from the training-time fraction under
+     * Gumbel noise (which the budget loss steers to C).
      */
-    public double evaluate(TrainingData heldOut, int sequences, long seed) {
+    public Evaluation evaluate(TrainingData heldOut, int sequences, long seed) {
         TrainGraph g = graphs[0];
         int T = opt.seqLen();
         double sum = 0;
+        double[] sel = new double[g.numSal()];
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < sequences; i++) {
             int[] seq = heldOut.nextSequence(rng.split(), T + 1);
             g.forward(w, java.util.Arrays.copyOf(seq, T), java.util.Arrays.copyOfRange(seq, 1, T + 1), T,
                     AttentionTrain.Selection.EVAL, null);
             sum += g.crossEntropy();
+            for (int k = 0; k < sel.length; k++) sel[k] += g.selectedFraction(k) / sequences;
         }
-        return sum / sequences;
+        return new Evaluation(sum / sequences, sel);
     }
 
     @Override

@@ -235,15 +235,18 @@ class EvaluatorTest {
         ScoringModel s = ScoringModel.of(m);
         int[] ids = new SplittableRandom(2).ints(100, 0, 256).toArray();
         float[] all = m.logits(ids, Mode.PARALLEL);                      // (L, V)
-        IntPredicate wanted = i -> i == 0 || (i >= 17 && i < 20) || i == 50 || i == 99;
+        List<IntPredicate> cases = List.of(i -> i == 0 || (i >= 17 && i < 20) || i == 50 || i == 99,
+                i -> i == 33 || i == 34 || i == 80, i -> false, i -> true);
         int[] seen = new int[ids.length];
-        for (int round = 0; round < 2; round++) {                         // a second run starts from an empty state
-            java.util.Arrays.fill(seen, 0);
-            s.run(ids, wanted, (i, logits) -> {
-                seen[i]++;
-                for (int v = 0; v < 256; v++) assertEquals(all[i * 256 + v], logits[v], 1e-4, "logit " + v + " at " + i);
-            });
-            for (int i = 0; i < ids.length; i++) assertEquals(wanted.test(i) ? 1 : 0, seen[i], "position " + i);
+        for (IntPredicate wanted : cases) {
+            for (int round = 0; round < 2; round++) {                     // a second run starts from an empty state
+                java.util.Arrays.fill(seen, 0);
+                s.run(ids, wanted, (i, logits) -> {
+                    seen[i]++;
+                    for (int v = 0; v < 256; v++) assertEquals(all[i * 256 + v], logits[v], 1e-4, "logit " + v + " at " + i);
+                });
+                for (int i = 0; i < ids.length; i++) assertEquals(wanted.test(i) ? 1 : 0, seen[i], "position " + i);
+            }
         }
     }
 

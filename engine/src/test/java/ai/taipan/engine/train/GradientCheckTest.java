@@ -135,6 +135,15 @@ class GradientCheckTest {
     }
 
     @Test
+    void mamba2WithStateSizeOfWholeVectors() {
+        // N = 16 and head_dim 16: the scan's Vector API rows (8 or 4 doubles a vector) instead of the scalar tail,
+        // and attention dots over whole vectors
+        ModelConfig.Builder b = small(List.of(LayerType.MAMBA2, LayerType.SELECTIVE_ATTENTION));
+        b.stateSize = 16; b.attentionHeadDim = 16; b.hiddenSize = 16; b.headDim = 8;
+        check(b.build(), 13, 9, 25);
+    }
+
+    @Test
     void mamba2LongerThanOneScanSegment() {
         // T = 23 → segments of 5: the checkpoint/recompute path of the backward scan is exercised
         check(small(List.of(LayerType.MAMBA2)).build(), 23, 3, 25);

@@ -7,7 +7,7 @@ import ai.taipan.engine.model.Weights;
 import ai.taipan.engine.tasks.TrainingData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import ai.taipan.engine.cli.TaipanCli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,10 +58,10 @@ class TrainerTest {
         double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
         Trainer.Options o = new Trainer.Options(200, 4, 24, 1e-2, 0.1, 10, 7, 0.01, 0.9, 0.95, 1.0);
         try (Trainer tr = new Trainer(c, w, PERIODIC, o, 2)) {
-            double before = tr.evaluate(PERIODIC, 8, 99);
+            double before = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
             Trainer.StepStats st = null;
             for (int i = 0; i < o.steps(); i++) st = tr.trainStep();
-            double after = tr.evaluate(PERIODIC, 8, 99);
+            double after = tr.evaluate(PERIODIC, 8, 99).crossEntropy();
             System.out.printf("periodic task: eval ce %.3f → %.3f nats (ln 12 = %.3f); selected %.3f (C = %.2f)%n",
                     before, after, Math.log(12), st.selectedFraction()[0], c.capacity);
             assertTrue(before > 2.0, "an untrained model is near ln 12: " + before);
@@ -103,15 +103,12 @@ class TrainerTest {
     record Result(int code, String out, String err) { }
 
     static Result train(String... args) {
+        // through the real entry point, so the errors are checked as users see them (one line each)
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new TrainCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        cl.setExecutionExceptionHandler((ex, c, p) -> {
-            c.getErr().println("taipan: " + ex.getMessage());
-            return 1;
-        });
-        int code = cl.execute(args);
+        String[] full = new String[args.length + 1];
+        full[0] = "train";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int code = TaipanCli.execute(new PrintWriter(out), new PrintWriter(err), full);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -162,7 +159,7 @@ class TrainerTest {
             assertEquals((float) wa[0], e[0]);
         }
         String card = Files.readString(full.resolve("MODEL_CARD.md"));
-        assertTrue(card.contains("taipan train --model " + init) && card.contains("--seed 5"), card);
+        assertTrue(card.contains("\ntaipan train --model " + init) && card.contains("--seed 5"), card);
         assertTrue(card.contains("| tokens | 512 |"), card);
         // a different seed gives different weights (the comparison above is not vacuous)
         Path other = tmp.resolve("other");
@@ -188,6 +185,18 @@ class TrainerTest {
         Files.writeString(out.resolve("checkpoints/step-000002/state.json"), "{\"format\": ");
         Result bad2 = train("--resume", "--out", out.toString());
         assertTrue(bad2.err().contains("state.json") && bad2.err().contains("not valid JSON"), bad2.err());
+    }
+
+    @Test
+    void resumeRefusesChangedDataFiles() throws IOException {
+        Path text = textFile(), init = tinyModel(), out = tmp.resolve("run");
+        Result r = train("--model", init.toString(), "--data", text.toString(), "--steps", "3", "--stop-at", "1", "--batch", "1",
+                "--seq-len", "16", "--out", out.toString(), "--eval-sequences", "1");
+        assertEquals(0, r.code(), r.err());
+        Files.writeString(text, "more text", java.nio.file.StandardOpenOption.APPEND);
+        Result bad = train("--resume", "--out", out.toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("data files changed"), bad.err());
     }
 
     @Test

@@ -102,8 +102,10 @@ public final class WorkbenchCharts {
                 BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
         m.setLabel("capacity C = " + capacity);
         m.setLabelOffset(new RectangleInsets(2, 4, 2, 4));
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(m);
-        JFreeChart chart = new JFreeChart("Selected fraction vs capacity C", TITLE, plot, false);
+        JFreeChart chart = new JFreeChart("Selected fraction vs C", TITLE, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
@@ -115,6 +117,7 @@ public final class WorkbenchCharts {
         NumberAxis y = new NumberAxis("‖S_h‖ (Frobenius)");
         y.setAutoRangeIncludesZero(true);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        palette(r);
         XYPlot plot = new XYPlot(dataset, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(GRID);
@@ -132,6 +135,9 @@ public final class WorkbenchCharts {
         x.setUpperMargin(0);
         NumberAxis y = new NumberAxis("head");
         y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        y.setLowerMargin(0);
+        y.setUpperMargin(0);
+        y.setAutoRangeIncludesZero(false);
         XYBlockRenderer r = new XYBlockRenderer();
         ThreeColorPaintScale scale = ThreeColorPaintScale.sequential(dataset.maxNorm());
         r.setPaintScale(scale);
@@ -160,15 +166,13 @@ public final class WorkbenchCharts {
      * non-positive y are simply not drawn on a log axis, so a series holds only measured points.
      */
     public static JFreeChart scalingChart(String title, String yLabel, XYSeriesCollection dataset) {
-        LogAxis x = new LogAxis("context length (tokens)");
-        x.setBase(10);
-        x.setSmallestValue(1);
-        x.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
-        LogAxis y = new LogAxis(yLabel);
+        LogAxis x = contextAxis();
+        LogAxis y = new SpanLogAxis(yLabel);
         y.setBase(10);
         y.setSmallestValue(1e-9);
         y.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        palette(r);
         XYPlot plot = new XYPlot(dataset, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(GRID);
@@ -223,13 +227,11 @@ public final class WorkbenchCharts {
 
     /** Accuracy vs context length (log x, linear y in [0, 1]), one series per model. */
     public static JFreeChart accuracyChart(XYSeriesCollection dataset) {
-        LogAxis x = new LogAxis("context length (tokens)");
-        x.setBase(2);
-        x.setSmallestValue(1);
-        x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+        LogAxis x = contextAxis();
         NumberAxis y = new NumberAxis("retrieval accuracy");
-        y.setRange(0, 1.05);
+        y.setRange(-0.03, 1.05);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        palette(r);
         XYPlot plot = new XYPlot(dataset, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(GRID);
@@ -237,6 +239,28 @@ public final class WorkbenchCharts {
         JFreeChart chart = new JFreeChart("Retrieval accuracy vs context", TITLE, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
+    }
+
+    /** Context length on a base-2 log axis, one tick per doubling, labelled 1K, 2K, … 1M. */
+    static LogAxis contextAxis() {
+        LogAxis x = new SpanLogAxis("context length (tokens)");
+        x.setBase(2);
+        x.setSmallestValue(1);
+        x.setAutoTickUnitSelection(false);
+        x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+        x.setNumberFormatOverride(new TokenCountFormat());
+        x.setLowerMargin(0.04);
+        x.setUpperMargin(0.04);
+        return x;
+    }
+
+    /** Distinct line colours (ColorBrewer Dark2), readable on white. */
+    static final Color[] PALETTE = {new Color(27, 158, 119), new Color(217, 95, 2), new Color(117, 112, 179),
+            new Color(231, 41, 138), new Color(102, 166, 30), new Color(166, 118, 29), new Color(102, 102, 102),
+            new Color(230, 171, 2)};
+
+    static void palette(org.jfree.chart.renderer.xy.AbstractXYItemRenderer r) {
+        for (int i = 0; i < 64; i++) r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
 
     private static PaintScaleLegend legend(ThreeColorPaintScale scale, String label) {

@@ -39,12 +39,13 @@ public final class TokenChipsPane extends FlowPane {
     public void setTokens(List<String> texts, RoutingData routing) {
         this.texts = List.copyOf(texts);
         this.routing = routing;
+        if (row >= routing.rowCount()) row = ALL_LAYERS;
         rebuild();
     }
 
     /** Colour by SAL row {@code row}, or {@link #ALL_LAYERS}. */
     public void setRow(int row) {
-        this.row = row;
+        this.row = row >= 0 && row < routing.rowCount() ? row : ALL_LAYERS;
         rebuild();
     }
 

@@ -74,8 +74,10 @@ public class SelectionBlockRenderer extends XYBlockRenderer {
         double d = Math.max(2, Math.min(cell.getWidth(), cell.getHeight()) * markerScale);
         g2.setPaint(selectionPaint);
         g2.fill(new Ellipse2D.Double(cell.getCenterX() - d / 2, cell.getCenterY() - d / 2, d, d));
-        g2.setStroke(selectionStroke);
-        g2.draw(cell);
+        if (cell.getWidth() >= 8 && cell.getHeight() >= 8) {      // outlines of narrow cells would merge into bars
+            g2.setStroke(selectionStroke);
+            g2.draw(cell);
+        }
     }
 
     @Override

@@ -54,4 +54,27 @@ class ChartExportTest {
         assertNotNull(b);
         assertThrows(IllegalArgumentException.class, () -> new LossData("A", new double[1], "B", new double[2]));
     }
+
+    @Test
+    void contextLengthsUseBinaryPrefixes() {
+        TokenCountFormat f = new TokenCountFormat();
+        assertEquals("256", f.format(256));
+        assertEquals("1K", f.format(1024));
+        assertEquals("64K", f.format(65536.0));
+        assertEquals("1M", f.format(1 << 20));
+        assertEquals("1536", f.format(1536));
+    }
+
+    @Test
+    void constantDataOnALogAxisGetsADecade() {
+        XYSeriesCollection c = new XYSeriesCollection();
+        XYSeries s = new XYSeries("taipan");
+        s.add(1024, 6.5e5);
+        s.add(4096, 6.5e5);
+        c.addSeries(s);
+        JFreeChart chart = WorkbenchCharts.scalingChart("state", "bytes", c);
+        chart.createBufferedImage(300, 200);              // LogAxis alone fails here: zero-length range
+        var r = chart.getXYPlot().getRangeAxis().getRange();
+        assertEquals(10.0, r.getUpperBound() / r.getLowerBound(), 1e-9);
+    }
 }

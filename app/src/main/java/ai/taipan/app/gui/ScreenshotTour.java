@@ -1,0 +1,123 @@
+package ai.taipan.app.gui;
+
+import ai.taipan.app.logic.engine.ModelLoader;
+import ai.taipan.engine.model.Preset;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Drives the real window through every screen and writes a PNG of each (docs/screenshots): run the
+ * app with {@code -Dtaipan.workbench.screenshots=DIR}. Loads a random mamba2 baseline into B,
+ * generates, picks a routed token, sweeps 1K…64K, compares A with B. Runs on its own thread and
+ * touches the UI only through Platform.runLater.
+ */
+final class ScreenshotTour {
+    private final MainView view;
+    private final Stage stage;
+    private final Path dir;
+
+    ScreenshotTour(MainView view, Stage stage, Path dir) {
+        this.view = view;
+        this.stage = stage;
+        this.dir = dir;
+    }
+
+    void start() {
+        Thread t = new Thread(this::run, "screenshot-tour");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void run() {
+        MainViewModel vm = view.viewModel();
+        try {
+            Files.createDirectories(dir);
+            await(() -> vm.slotAProperty().get() != null);
+            fx(() -> vm.slotBProperty().set(ModelSlot.of(ModelLoader.random("mamba2-random-7",
+                    ModelLoader.tinyConfig(Preset.MAMBA2, 14, 64), 7))));
+            shot("Models", "models.png");
+            fx(() -> {
+                vm.prompt().promptProperty().set("Taipan adds selective attention to Mamba-2: a gate picks the few tokens that need it.");
+                vm.prompt().maxTokensProperty().set(40);
+                view.select("Prompt");
+                vm.prompt().generate();
+            });
+            await(() -> vm.lastRunProperty().get() != null && !vm.prompt().runningProperty().get());
+            shot("Prompt", "prompt.png");
+            fx(() -> {
+                var d = vm.routing().routingProperty().get();
+                int row = d.rowCount() - 1, pick = -1;
+                for (int t = d.tokenCount() - 1; t >= 0 && pick < 0; t--) if (d.selected(row, t) && t > 20) pick = t;
+                vm.routing().pick(row, Math.max(pick, 0));
+            });
+            shot("Routing map", "routing.png");
+            fx(() -> vm.state().pickHeads(java.util.List.of(0, 1, 2, 3)));
+            shot("State", "state.png");
+            fx(() -> {
+                view.select("Compare");
+                vm.compare().compare();
+            });
+            await(() -> vm.compare().lossesProperty().get().length() > 0);
+            fx(() -> vm.compare().pickPosition(30));
+            await(() -> !vm.compare().topB().isEmpty());
+            fx(() -> vm.compare().runAccuracy(new int[]{256, 512, 1024}, 2));
+            await(() -> vm.compare().accuracy().size() == 6 && !vm.compare().runningProperty().get());
+            shot("Compare", "compare.png");
+            fx(() -> vm.slotBProperty().set(ModelSlot.of(ModelLoader.random("transformer-random-7",
+                    ModelLoader.tinyConfig(Preset.TRANSFORMER, 2, 64), 7))));
+            fx(() -> {
+                vm.scaling().minLengthProperty().set(1024);
+                vm.scaling().maxLengthProperty().set(1 << 18);
+                vm.scaling().budgetProperty().set(16L << 20);
+                view.select("Scaling lab");
+                vm.scaling().run();
+            });
+            await(() -> !vm.scaling().runningProperty().get() && !vm.scaling().points().isEmpty());
+            shot("Scaling lab", "scaling.png");
+            System.out.println("screenshots written to " + dir);
+        } catch (Exception e) {
+            e.printStackTrace();
+        } finally {
+            if (Boolean.getBoolean("taipan.workbench.screenshots.exit")) Platform.exit();
+        }
+    }
+
+    private void shot(String tab, String file) throws Exception {
+        fx(() -> view.select(tab));
+        Thread.sleep(1500);                                 // let charts lay out and repaint
+        fx(() -> {
+            WritableImage img = stage.getScene().snapshot(null);
+            try {
+                ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(file).toFile());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void fx(Runnable r) throws Exception {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        Platform.runLater(() -> {
+            try { r.run(); done.complete(null); } catch (Throwable e) { done.completeExceptionally(e); }
+        });
+        done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static void await(BooleanSupplier c) throws Exception {
+        long end = System.nanoTime() + 600_000_000_000L;
+        while (System.nanoTime() < end) {
+            var ok = new java.util.concurrent.CompletableFuture<Boolean>();
+            Platform.runLater(() -> ok.complete(c.getAsBoolean()));
+            if (ok.get(60, java.util.concurrent.TimeUnit.SECONDS)) return;
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("timed out");
+    }
+}

@@ -1,0 +1,86 @@
+package ai.taipan.engine.layers;
+
+import ai.taipan.engine.kernel.Kernels;
+
+/**
+ * The inner loops of the Mamba-2 recurrence ({@link Ssd}), each twice with one signature: a plain
+ * scalar loop ({@link Scalar}, the reference) and a Vector API one ({@code SsdSimd}, loaded by name
+ * only when jdk.incubator.vector is present and {@code taipan.kernels} is not {@code scalar}, the
+ * same switch as the matrix kernels, see {@link Kernels}). The choice is made once, at class
+ * initialisation. Results differ from the scalar loops only by summation order.
+ *
+ * <p>Two operations cover the SSD: {@link #mulAdd} — a small strided matrix product that
+ * accumulates, out (rows, cols) += a (rows, inner) · b (inner, cols), vectorised along cols (the
+ * BLAS micro-kernel form: b rows loaded as vectors, a broadcast) — and {@link #stateRow}, one row
+ * of the recurrent state update of decode.
+ */
+final class SsdKernels {
+    private SsdKernels() {}
+
+    interface Impl {
+        void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
+                    float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular);
+
+        float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff);
+    }
+
+    static final Impl IMPL = load();
+
+    private static Impl load() {
+        if (!Kernels.vectorEnabled()) return new Scalar();
+        try {
+            return (Impl) Class.forName("ai.taipan.engine.layers.SsdSimd").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return new Scalar();
+        }
+    }
+
+    /** True when the Vector API versions run. */
+    static boolean vectorized() { return !(IMPL instanceof Scalar); }
+
+    /**
+     * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aRowStride + k·aColStride] · b[bOff + k·bStride + j]
+     * for i &lt; rows, j &lt; cols, k &lt; inner. With {@code lowerTriangular} the caller promises
+     * a[i, k] = 0 for k &gt; i (the causal mask of the SSD), and the kernel may skip those terms.
+     */
+    static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
+                       float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular) {
+        IMPL.mulAdd(out, oOff, oStride, a, aOff, aRowStride, aColStride, b, bOff, bStride, rows, inner, cols, lowerTriangular);
+    }
+
+    /**
+     * One state row of the recurrence: s[i] ← decay·s[i] + dx·b[i] for i &lt; n, and returns the new
+     * row · c (SPEC §2 mamba2 step 5: S_h ← exp(Δ_h A_h) S_h + Δ_h x_h ⊗ B; y = S_h · C).
+     */
+    static float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff) {
+        return IMPL.stateRow(s, sOff, n, decay, dx, b, bOff, c, cOff);
+    }
+
+    /** The plain loops: the reference for the vector versions, and the path without the Vector API. */
+    static final class Scalar implements Impl {
+        @Override
+        public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
+                           float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular) {
+            for (int i = 0; i < rows; i++) {
+                int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
+                int o = oOff + i * oStride;
+                for (int k = 0; k < kEnd; k++) {
+                    float aik = a[aOff + i * aRowStride + k * aColStride];
+                    int bo = bOff + k * bStride;
+                    for (int j = 0; j < cols; j++) out[o + j] += aik * b[bo + j];
+                }
+            }
+        }
+
+        @Override
+        public float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff) {
+            float acc = 0f;
+            for (int i = 0; i < n; i++) {
+                float v = decay * s[sOff + i] + dx * b[bOff + i];
+                s[sOff + i] = v;
+                acc += v * c[cOff + i];
+            }
+            return acc;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package ai.taipan.engine.bench;
+
+import ai.taipan.engine.format.Json;
+import ai.taipan.engine.model.LayerType;
+import ai.taipan.engine.model.ModelConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bench JSON layout on a tiny model and a tiny sweep (fast; the figures themselves are not checked). */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    private JsonNode run(String... args) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = new CommandLine(new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))).execute(args);
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, text);
+        return Json.mapper().readTree(dir.resolve("b.json").toFile());
+    }
+
+    @Test
+    void tinyTaipanGivesEverySection() throws Exception {
+        JsonNode j = run("--preset", "taipan", "--hidden-size", "32", "--layers", "7", "--state-size", "8",
+                "--head-dim", "8", "--vocab", "64", "--chunk-size", "16", "--window", "32", "--attention-heads", "2",
+                "--decode-tokens", "4", "--prefill", "16,40", "--sweep", "64,100", "--sweep-decode", "2",
+                "--repeat", "1", "--probe-mb", "16", "--probe-ms", "10", "--dtype", "bf16", "--json", dir.resolve("b.json").toString());
+        assertEquals(BenchCommand.SCHEMA, j.get("schema").asText());
+        assertTrue(j.get("complete").asBoolean());
+        for (String f : List.of("cores", "kernel_threads", "cpu", "java", "max_heap_bytes")) assertTrue(j.get("machine").has(f), f);
+        JsonNode hw = j.get("hardware");
+        assertTrue(hw.get("read_gb_per_s").asDouble() > 0 && hw.get("fma_gflops").asDouble() > 0);
+        assertEquals(16L << 20, hw.get("buffer_bytes").asLong());
+
+        JsonNode m = j.get("model");
+        assertEquals("preset:taipan", m.get("source").asText());
+        assertEquals("bf16", m.get("dtype").asText());
+        assertEquals(7, m.get("config").get("layer_types").size());
+        assertTrue(m.get("parameters").asLong() > 0);
+        assertTrue(m.get("weight_bytes_per_token").asLong() > 0);
+
+        JsonNode d = j.get("decode");
+        assertEquals(4, d.get("tokens").asInt());
+        assertTrue(d.get("tokens_per_s").asDouble() > 0);
+        assertEquals(d.get("tokens_per_s").asDouble() / d.get("roofline_tokens_per_s").asDouble(),
+                d.get("ratio_to_roofline").asDouble(), 1e-9);
+
+        JsonNode pp = j.get("prefill");
+        assertEquals(2, pp.size());
+        assertEquals(16, pp.get(0).get("tokens").asInt());
+        assertEquals(40, pp.get(1).get("tokens").asInt());
+        assertEquals("last position only", pp.get(0).get("logits").asText());
+        assertTrue(pp.get(1).get("ratio_to_roofline").asDouble() > 0);
+
+        JsonNode sw = j.get("sweep");
+        assertEquals(2, sw.size());
+        for (JsonNode row : sw) {
+            assertEquals("ok", row.get("status").asText());
+            assertTrue(row.get("prefill_seconds").asDouble() > 0);
+            assertTrue(row.get("decode_ms_per_token").asDouble() > 0);
+            assertTrue(row.get("state_bytes").asLong() > 0);
+            assertTrue(row.has("peak_rss_bytes") && row.has("predicted_bytes"));
+        }
+        // a Taipan session's state is bounded (SAL ring ≤ window, Mamba-2 constant): same bytes at 64 and 100
+        assertEquals(sw.get(0).get("state_bytes").asLong(), sw.get(1).get("state_bytes").asLong());
+    }
+
+    @Test
+    void aContextThatCannotFitIsPredictedNotRun() throws Exception {
+        JsonNode j = run("--preset", "transformer", "--hidden-size", "32", "--layers", "2", "--vocab", "64",
+                "--chunk-size", "16", "--attention-heads", "2", "--decode-tokens", "2", "--prefill", "16",
+                "--sweep", "64,1M,4M", "--sweep-decode", "1", "--repeat", "1", "--probe-mb", "16", "--probe-ms", "10",
+                "--memory-limit", "256M", "--json", dir.resolve("b.json").toString());
+        JsonNode sw = j.get("sweep");
+        assertEquals("ok", sw.get(0).get("status").asText());
+        // 1M tokens: 2 rings of 2^20 × (2·32 floats + 1 int), ×1.5 while doubling ≈ 0.8 GB > 90% of 256 MiB
+        assertEquals("out_of_memory", sw.get(1).get("status").asText());
+        assertTrue(sw.get(1).get("message").asText().startsWith("out of memory at 1048576"), sw.get(1).toString());
+        assertFalse(sw.get(1).has("prefill_seconds"));
+        assertEquals("out_of_memory", sw.get(2).get("status").asText());
+    }
+
+    @Test
+    void stateGrowthPrediction() {
+        ModelConfig.Builder b = ModelConfig.builder();
+        b.hiddenSize = 32;
+        b.layerTypes = List.of(LayerType.MAMBA2, LayerType.ATTENTION, LayerType.SELECTIVE_ATTENTION);
+        b.numAttentionHeads = 2;
+        b.intermediateSize = 64;
+        b.slidingWindow = 100;
+        ModelConfig c = b.build();
+        long perEntry = 2L * 32 * 4 + 4;
+        // 1000 tokens: the attention ring has doubled from 256 to 1024 entries (×1.5 while copying);
+        // the SAL ring (window 100) was allocated whole with the session; Mamba-2 adds nothing
+        assertEquals((long) (1024 * perEntry * 1.5), BenchCommand.predictStateGrowth(c, 1000));
+        assertEquals(256 * perEntry, BenchCommand.predictStateGrowth(c, 10));
+        assertEquals((long) ((1L << 18) * perEntry * 1.5), BenchCommand.predictStateGrowth(c, 200_000));
+        // a window beyond the preallocation limit grows too, up to the window
+        b.slidingWindow = 100_000;
+        b.layerTypes = List.of(LayerType.SELECTIVE_ATTENTION);
+        assertEquals((long) (100_000 * perEntry * 1.5), BenchCommand.predictStateGrowth(b.build(), 1_000_000));
+    }
+}
