@@ -250,7 +250,7 @@ for type in $TYPES; do
   case $type in
     app-image) continue ;;
     deb)
-      command -v dpkg-deb >/dev/null 2>&1 || die "deb needs dpkg-deb (apt-get install dpkg-dev)"
+      command -v dpkg-deb >/dev/null 2>&1 || die "deb needs dpkg-deb (part of dpkg)"
       command -v fakeroot >/dev/null 2>&1 || die "deb needs fakeroot (apt-get install fakeroot)"
       # resource-dir overrides jpackage's postinst/prerm: menu entry, icon and /usr/bin/taipan without
       # --linux-shortcut (its xdg-desktop-menu calls fail on headless machines)
@@ -281,5 +281,8 @@ for type in $TYPES; do
     --name "$NAME" --app-version "$APP_VERSION" --vendor "$VENDOR" --description "$DESCRIPTION" \
     --copyright "$COPYRIGHT" --icon "$ICON" "${extra[@]}" ${TAIPAN_JPACKAGE_OPTS:-}
 done
-log "done:"
-ls -l "$DIST" 2>/dev/null | sed 's/^/[installer]   /' >&2 || true
+log "done: $APP_IMAGE"
+for f in "$DIST"/*; do
+  [[ -f "$f" && "$f" -nt "$INPUT" ]] && log "  $f: $(wc -c < "$f") bytes"
+done
+true

@@ -42,6 +42,10 @@ final class ModelCard {
         row(s, "schedule", String.format(Locale.ROOT, "lr %.3g, linear warm-up %d steps, cosine to %.3g", o.lr(), o.warmup(),
                 o.lr() * o.minLrRatio()));
         row(s, "seed", String.valueOf(o.seed()));
+        if (o.gumbelNoiseScale() != 1.0) {
+            row(s, "SAL selection in training", String.format(Locale.ROOT, "Gumbel noise × %.3g (SPEC: × 1)%s", o.gumbelNoiseScale(),
+                    o.gumbelNoiseScale() == 0 ? " — noise-free straight-through: training selects as inference does" : ""));
+        }
         row(s, "data", dataDescription + " (`" + String.join(" ", data) + "`)");
         row(s, "final training cross-entropy", String.format(Locale.ROOT, "%.4f nats/token = %.3f bits/byte", finalTrainCe,
                 finalTrainCe / Math.log(2)));

@@ -129,6 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "global gradient-norm clip (default ${DEFAULT-VALUE})")
     double clip;
 
+    @Option(names = "--gumbel-noise-scale", paramLabel = "G", defaultValue = "1.0", description = "scale of the SAL's Gumbel "
+            + "noise in training (default ${DEFAULT-VALUE} = SPEC; 0 = select as inference does, m = s1 > s0, with the "
+            + "straight-through gradient) — an experiment knob, see MODEL_CARD")
+    double gumbelNoiseScale;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -188,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip);
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale);
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {

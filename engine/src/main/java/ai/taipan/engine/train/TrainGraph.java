@@ -35,6 +35,14 @@ public final class TrainGraph {
     private int T;
     private double ce;
     private AttentionTrain.Selection selection = AttentionTrain.Selection.EVAL;
+    /**
+     * Multiplies the Gumbel noise of {@link AttentionTrain.Selection#GUMBEL} (SPEC: 1). An experiment knob,
+     * not part of the model: with noise, a token is selected in training with probability σ(s1 − s0), and
+     * the budget loss can be met by a uniformly low score that selects ~C in training and nothing at
+     * inference (m = s1 &gt; s0); with scale 0 training selects exactly as inference does and the
+     * straight-through gradient of σ((s1 − s0)/τ) moves the boundary tokens.
+     */
+    double gumbelNoiseScale = 1.0;
 
     public TrainGraph(ParamLayout layout, int maxT) {
         this.layout = layout;
@@ -82,7 +90,7 @@ public final class TrainGraph {
         this.T = T;
         this.selection = sel;
         if (sel == AttentionTrain.Selection.GUMBEL) {
-            for (double[] n : noise) for (int i = 0; i < 2 * T; i++) n[i] = gumbel(noiseRng);
+            for (double[] n : noise) for (int i = 0; i < 2 * T; i++) n[i] = gumbelNoiseScale * gumbel(noiseRng);
         }
         int oE = layout.offset("backbone.embeddings.weight");
         double[] h0 = hs[0];

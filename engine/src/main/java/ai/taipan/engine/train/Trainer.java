@@ -28,8 +28,17 @@ import java.util.concurrent.Future;
 public final class Trainer implements AutoCloseable {
     /** The options that determine the result (recorded in every checkpoint). */
     public record Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
-                          double weightDecay, double beta1, double beta2, double clip) {
+                          double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale) {
+        /** With the SPEC's Gumbel noise (scale 1). */
+        public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
+                       double weightDecay, double beta1, double beta2, double clip) {
+            this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, 1.0);
+        }
+
         public Options {
+            if (!(gumbelNoiseScale >= 0) || Double.isInfinite(gumbelNoiseScale)) {
+                throw new IllegalArgumentException("--gumbel-noise-scale must be >= 0, got " + gumbelNoiseScale);
+            }
             if (steps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + steps);
             if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
             if (seqLen < 2) throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
@@ -83,6 +92,7 @@ public final class Trainer implements AutoCloseable {
         slotGrad = new double[W][];
         for (int i = 0; i < W; i++) {
             graphs[i] = new TrainGraph(layout, opt.seqLen());
+            graphs[i].gumbelNoiseScale = opt.gumbelNoiseScale();
             slotGrad[i] = new double[layout.size()];
         }
         grad = new double[layout.size()];

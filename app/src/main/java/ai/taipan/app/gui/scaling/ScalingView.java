@@ -35,6 +35,7 @@ public class ScalingView extends VBox {
     private final XYSeriesCollection prefill = new XYSeriesCollection(), decode = new XYSeriesCollection(),
             state = new XYSeriesCollection(), process = new XYSeriesCollection();
     private final ChartBox[] boxes;
+    private final TableView<SweepPoint> table;
 
     public ScalingView(MainViewModel main) {
         this.vm = main.scaling();
@@ -96,7 +97,7 @@ public class ScalingView extends VBox {
         }
         VBox.setVgrow(grid, Priority.ALWAYS);
 
-        TableView<SweepPoint> table = new TableView<>(vm.points());
+        table = new TableView<>(vm.points());
         table.setId("sweep-table");
         table.setPrefHeight(150);
         table.getColumns().add(col("model", p -> p.model()));
@@ -112,7 +113,10 @@ public class ScalingView extends VBox {
         table.getColumns().add(note);
         getChildren().addAll(controls, grid, table);
 
-        vm.points().addListener((ListChangeListener<SweepPoint>) c -> rebuild());
+        vm.points().addListener((ListChangeListener<SweepPoint>) c -> {
+            rebuild();
+            if (!vm.points().isEmpty()) table.scrollTo(vm.points().size() - 1);
+        });
         rebuild();
     }
 
@@ -129,6 +133,22 @@ public class ScalingView extends VBox {
         fill(decode, pts, SweepPoint::decodeSecondsPerToken);
         fill(state, pts, p -> (double) p.stateBytes());
         fill(process, pts, p -> (double) p.processBytes());
+        // the first length predicted not to fit, per model, as a dashed line on every chart
+        java.util.Map<String, Long> oom = new java.util.LinkedHashMap<>();
+        for (SweepPoint p : pts) if (p.status() == SweepPoint.Status.OUT_OF_MEMORY_PREDICTED) oom.putIfAbsent(p.model(), p.contextLength());
+        for (ChartBox b : boxes) {
+            var plot = b.chart().getXYPlot();
+            plot.clearDomainMarkers();
+            oom.forEach((model, n) -> {
+                var m = new org.jfree.chart.plot.ValueMarker(n, new java.awt.Color(180, 30, 60), new java.awt.BasicStroke(1.5f,
+                        java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[]{5f, 4f}, 0f));
+                m.setLabel(model + ": out of memory at " + Bytes.tokens(n));
+                m.setLabelPaint(new java.awt.Color(180, 30, 60));
+                m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+                m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+                plot.addDomainMarker(m);
+            });
+        }
     }
 
     private static void fill(XYSeriesCollection c, List<SweepPoint> pts, ToDoubleFunction<SweepPoint> y) {
