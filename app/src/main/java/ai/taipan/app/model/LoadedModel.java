@@ -10,17 +10,28 @@ import java.util.List;
 
 /**
  * A model the workbench holds: the engine model plus where it came from. A model made with
- * Weights.random has no folder; its seed lets a session file re-create it.
+ * Weights.random has no folder; its seed lets a session file re-create it. {@code format} says
+ * which checkpoint format and weight file the folder was read from ("mamba_ssm:
+ * pytorch_model.bin, byte tokenizer").
  */
-public record LoadedModel(String name, Path folder, TaipanModel model, Long randomSeed) {
+public record LoadedModel(String name, Path folder, TaipanModel model, Long randomSeed, String format) {
+
+    public LoadedModel(String name, Path folder, TaipanModel model, Long randomSeed) {
+        this(name, folder, model, randomSeed, folder == null ? "random weights" : "taipan");
+    }
 
     public boolean isRandom() { return folder == null; }
 
     public ModelConfig config() { return model.config(); }
 
-    /** The preset whose schedule this model's layer_types equal, or "custom". */
+    /**
+     * The preset whose schedule this model's layer_types equal, or "custom". A schedule of
+     * mamba2 layers only is "mamba2": the hybrid presets cut below 7 layers have no attention
+     * layer either, but such a model (any Mamba-2 checkpoint) is a Mamba-2 model.
+     */
     public String preset() {
         List<LayerType> types = config().layerTypes;
+        if (types.stream().allMatch(t -> t == LayerType.MAMBA2)) return Preset.MAMBA2.key();
         for (Preset p : Preset.values()) if (p.schedule(types.size()).equals(types)) return p.key();
         return "custom";
     }
@@ -32,7 +43,7 @@ public record LoadedModel(String name, Path folder, TaipanModel model, Long rand
         boolean windowed = hasSal || c.layerTypes.contains(LayerType.SLIDING_ATTENTION);
         long emptyState = model.newSession().stateBytes();
         return new ModelCard(name, folder == null ? "(fresh random weights, seed " + randomSeed + ")" : folder.toString(),
-                preset(), c.layerTypes, model.parameterCount(), hasSal ? c.capacity : Double.NaN,
+                format, preset(), c.layerTypes, model.parameterCount(), hasSal ? c.capacity : Double.NaN,
                 windowed ? c.slidingWindow : -1, emptyState, MemoryModel.stateBytes(c, 1 << 20));
     }
 }

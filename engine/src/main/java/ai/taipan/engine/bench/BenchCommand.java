@@ -58,19 +58,19 @@ public final class BenchCommand implements Callable<Integer> {
             converter = PresetConverter.class, completionCandidates = PresetNames.class)
     Preset preset;
 
-    @Option(names = "--hidden-size", defaultValue = "768") int hiddenSize;
-    @Option(names = "--layers", defaultValue = "24") int layers;
-    @Option(names = "--state-size", defaultValue = "128") int stateSize;
-    @Option(names = "--head-dim", defaultValue = "64") int headDim;
-    @Option(names = "--expand", defaultValue = "2") int expand;
-    @Option(names = "--vocab", defaultValue = "50288") int vocab;
-    @Option(names = "--chunk-size", defaultValue = "256") int chunkSize;
+    @Option(names = "--hidden-size", defaultValue = "768", description = "Preset shape: D (default ${DEFAULT-VALUE}).") int hiddenSize;
+    @Option(names = "--layers", defaultValue = "24", description = "Preset shape: layers (default ${DEFAULT-VALUE}).") int layers;
+    @Option(names = "--state-size", defaultValue = "128", description = "Preset shape: Mamba-2 N (default ${DEFAULT-VALUE}).") int stateSize;
+    @Option(names = "--head-dim", defaultValue = "64", description = "Preset shape: Mamba-2 P (default ${DEFAULT-VALUE}).") int headDim;
+    @Option(names = "--expand", defaultValue = "2", description = "Preset shape: d_inner = E·D (default ${DEFAULT-VALUE}).") int expand;
+    @Option(names = "--vocab", defaultValue = "50288", description = "Preset shape: V (default ${DEFAULT-VALUE}, as mamba2-130m).") int vocab;
+    @Option(names = "--chunk-size", defaultValue = "256", description = "Preset shape: SSD chunk / prefill block (default ${DEFAULT-VALUE}).") int chunkSize;
     @Option(names = {"--num-attention-heads", "--attention-heads"}, description = "Default: hidden-size / 16, as taipan init.")
     Integer attentionHeads;
     @Option(names = "--intermediate-size", description = "SwiGLU width. Default: 8/3 · hidden-size rounded up to 8, as taipan init.")
     Integer intermediateSize;
     @Option(names = "--window", defaultValue = "2048", description = "sliding_window of SAL / sliding attention.") int window;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random weights and token ids.") long seed;
 
     @Option(names = "--dtype", defaultValue = "f32", description = "Weight storage in the kernels: f32, f16, bf16.")
     String dtype;

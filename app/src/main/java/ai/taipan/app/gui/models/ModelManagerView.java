@@ -15,7 +15,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
-import java.io.File;
 import java.nio.file.Path;
 
 /** Model manager: two model cards (A, B) with Open buttons and drag-and-drop, and the recent list. */
@@ -40,7 +39,7 @@ public class ModelManagerView extends VBox {
                 vm.open(Path.of(recent.getSelectionModel().getSelectedItem()), "A");
             }
         });
-        Label hint = new Label("Drop a model folder (config.json + model.safetensors) on a card to open it there.");
+        Label hint = new Label("Drop a model folder (or a file in it) on a card to open it there: taipan, Hugging Face mamba2 (single or sharded safetensors), or mamba_ssm (pytorch_model.bin).");
         hint.setStyle("-fx-text-fill: #666;");
         getChildren().addAll(cards, hint, new Label("Recent models"), recent, new HBox(6, openA, openB));
     }
@@ -60,8 +59,8 @@ public class ModelManagerView extends VBox {
         GridPane grid = new GridPane();
         grid.setHgap(12);
         grid.setVgap(3);
-        Label[] values = new Label[7];
-        String[] keys = {"source", "preset", "parameters", "capacity C", "window", "state bytes (fresh session)", "state bytes at 1M tokens"};
+        Label[] values = new Label[8];
+        String[] keys = {"source", "format", "preset", "parameters", "capacity C", "window", "state bytes (fresh session)", "state bytes at 1M tokens"};
         for (int i = 0; i < keys.length; i++) {
             values[i] = new Label("—");
             values[i].setId("card-" + slot + "-" + keys[i].replaceAll("[^a-z0-9]+", "-"));
@@ -93,27 +92,25 @@ public class ModelManagerView extends VBox {
             name.setText(c.name() + (s.model().isRandom() ? "  — RANDOM WEIGHTS" : ""));
             strip.setSchedule(c.schedule());
             values[0].setText(c.source());
-            values[1].setText(c.preset() + "  (" + c.schedule().size() + " layers: " + c.letters() + ")");
-            values[2].setText(String.format("%,d", c.parameters()));
-            values[3].setText(Double.isNaN(c.capacity()) ? "— (no SAL)" : String.valueOf(c.capacity()));
-            values[4].setText(c.window() < 0 ? "— (no windowed layer)" : c.window() == Integer.MAX_VALUE ? "unlimited" : c.window() + " tokens");
-            values[5].setText(Bytes.human(c.stateBytesEmpty()) + "  (" + String.format("%,d", c.stateBytesEmpty()) + " B)");
-            values[6].setText(Bytes.human(c.stateBytesAt1M()) + " (predicted, SPEC §3)");
+            values[1].setText(c.format());
+            values[2].setText(c.preset() + "  (" + c.schedule().size() + " layers: " + c.letters() + ")");
+            values[3].setText(String.format("%,d", c.parameters()));
+            values[4].setText(Double.isNaN(c.capacity()) ? "— (no SAL)" : String.valueOf(c.capacity()));
+            values[5].setText(c.window() < 0 ? "— (no windowed layer)" : c.window() == Integer.MAX_VALUE ? "unlimited" : c.window() + " tokens");
+            values[6].setText(Bytes.human(c.stateBytesEmpty()) + "  (" + String.format("%,d", c.stateBytesEmpty()) + " B)");
+            values[7].setText(Bytes.human(c.stateBytesAt1M()) + " (predicted, SPEC §3)");
         };
         main.slot(slot).addListener((o, a, b) -> show.run());
         show.run();
+        // the handlers only hand the dragboard's files to the view model, which decides and opens
         box.setOnDragOver(e -> {
-            if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
+            if (e.getDragboard().hasFiles() && vm.acceptsDrop(e.getDragboard().getFiles())) {
+                e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
+            }
             e.consume();
         });
         box.setOnDragDropped(e -> {
-            boolean ok = false;
-            if (e.getDragboard().hasFiles()) {
-                File f = e.getDragboard().getFiles().get(0);
-                vm.open(f.isDirectory() ? f.toPath() : f.toPath().getParent(), slot);
-                ok = true;
-            }
-            e.setDropCompleted(ok);
+            e.setDropCompleted(e.getDragboard().hasFiles() && vm.drop(e.getDragboard().getFiles(), slot));
             e.consume();
         });
         return box;

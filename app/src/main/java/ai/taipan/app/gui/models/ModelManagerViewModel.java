@@ -12,7 +12,11 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** Model manager: open a folder into slot A or B, the recent list, loading state. No controls. */
 public class ModelManagerViewModel {
@@ -34,7 +38,7 @@ public class ModelManagerViewModel {
 
     /** Asks for a folder and opens it into the slot. */
     public void chooseAndOpen(String slot) {
-        main.dialogs().chooseFolder("Open a model folder (config.json + model.safetensors)").ifPresent(p -> open(p, slot));
+        main.dialogs().chooseFolder("Open a model folder (taipan, Hugging Face mamba2, or mamba_ssm)").ifPresent(p -> open(p, slot));
     }
 
     /** Opens a model folder into slot "A" or "B" off the UI thread; a bad folder gives a dialog. */
@@ -54,6 +58,30 @@ public class ModelManagerViewModel {
                     main.dialogs().error("Cannot open model", Dialogs.reason(e));
                 })
                 .onFinished(() -> loading.set(false)));
+    }
+
+    /**
+     * The model folder a drag carries: a dropped folder itself, or the folder holding a dropped
+     * file (config.json, model.safetensors, pytorch_model.bin…). Only the first file counts; an
+     * empty drag carries none.
+     */
+    public static Optional<Path> dropFolder(List<File> files) {
+        if (files == null || files.isEmpty() || files.get(0) == null) return Optional.empty();
+        Path p = files.get(0).toPath().toAbsolutePath();
+        return Optional.ofNullable(Files.isDirectory(p) ? p : p.getParent());
+    }
+
+    /** Whether a drag over a card should be accepted (it carries files). */
+    public boolean acceptsDrop(List<File> files) { return dropFolder(files).isPresent(); }
+
+    /**
+     * A drop of the dragboard's files onto card {@code slot}: opens the folder they mean there,
+     * like {@link #open}; false when the drag carried nothing to open.
+     */
+    public boolean drop(List<File> files, String slot) {
+        Optional<Path> folder = dropFolder(files);
+        folder.ifPresent(f -> open(f, slot));
+        return folder.isPresent();
     }
 
     /** A fresh random taipan model in the slot (for comparing against a trained one). */

@@ -2,6 +2,7 @@ package ai.taipan.app.logic.engine;
 
 import ai.taipan.app.model.LoadedModel;
 import ai.taipan.engine.format.ModelFormatException;
+import ai.taipan.engine.interop.ModelSources;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Preset;
 import ai.taipan.engine.model.TaipanModel;
@@ -20,11 +21,33 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** Loads a model folder; a folder that is not a model fails with the engine's message naming the file. */
+    /**
+     * Loads a model folder in any format the engine reads (issue 7): ours, Hugging Face
+     * {@code "mamba2"} folders (single or sharded safetensors), original mamba_ssm folders with
+     * {@code pytorch_model.bin}. Detection is the engine's ({@link ModelSources#open}); this only
+     * remembers which format and weight file it found, for the model card. A folder that is not a
+     * model, or a pickle that asks for anything but tensor storages, fails with the engine's
+     * message naming the file.
+     */
     public static LoadedModel load(Path dir) {
         if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, null, "is not a folder");
-        TaipanModel m = TaipanModel.load(dir);
-        return new LoadedModel(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(), dir, m, null);
+        try (ModelSources.Opened o = ModelSources.open(dir)) {
+            // what TaipanModel.load(dir) does, kept open long enough to read the format
+            Weights w = Weights.load(o.tensors(), o.config());
+            TaipanModel m = new TaipanModel(o.config(), w, ModelSources.tokenizer(o));
+            String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+            return new LoadedModel(name, dir, m, null, describe(o, dir));
+        }
+    }
+
+    /** "mamba_ssm: pytorch_model.bin, tokenizer.json" — the format, the weight file read, the tokenizer. */
+    static String describe(ModelSources.Opened o, Path dir) {
+        String weights = "?";
+        for (String f : ModelSources.WEIGHT_FILES) {
+            if (Files.exists(dir.resolve(f))) { weights = f; break; }
+        }
+        String tok = o.tokenizerJson() == null ? "byte tokenizer" : o.tokenizerJson().getFileName().toString();
+        return o.format() + ": " + weights + ", " + tok;
     }
 
     /**
@@ -36,7 +59,8 @@ public final class ModelLoader {
     }
 
     public static LoadedModel random(String name, ModelConfig c, long seed) {
-        return new LoadedModel(name, null, new TaipanModel(c, Weights.random(c, seed), new ByteTokenizer(c.vocabSize)), seed);
+        return new LoadedModel(name, null, new TaipanModel(c, Weights.random(c, seed), new ByteTokenizer(c.vocabSize)), seed,
+                "random weights (seed " + seed + ")");
     }
 
     /** A config of the given preset and size with byte vocabulary and 4 attention heads. */

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Evaluates sample models exactly as their cards report (run from the repository root):
+#
+#   sample-models/eval.sh [MODEL_DIR...]     default: the three sample models
+#
+# Per model, two `taipan eval` runs (same examples for every model: seed 0), in the background,
+# one per model at once; tables go to MODEL_DIR/eval*.txt, JSON to MODEL_DIR/eval*.json, progress
+# to runs/NAME.eval*.log:
+#   eval         evidence within 128 tokens of the answer (= taipan-small's SAL window) while the
+#                context grows to 16x the training length: recall must survive 4K tokens of
+#                distractors (~290 live MQAR bindings, ~220 phonebook lines) in front of it;
+#                plus held-out bits/byte at 256, 1K and 4K.
+#   eval-anywhere  evidence anywhere in the context (the classic setting), 256 and 1K.
+set -euo pipefail
+taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
+K=sample-models/data/kjv.txt
+[ -f "$K" ] || { echo "eval.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
+if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-small sample-models/transformer-small; fi
+mkdir -p runs   # progress logs (git-ignored)
+for m in "$@"; do
+  (
+    $taipan eval --model "$m" --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
+        --max-distance 128 --task-contexts 256,1024,4096 --samples 12 --seed 0 \
+        --out "$m/eval.json" > "$m/eval.txt" 2> "runs/$(basename "$m").eval.log"
+    $taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
+        --max-distance 0 --task-contexts 256,1024 --samples 12 --seed 0 \
+        --out "$m/eval-anywhere.json" > "$m/eval-anywhere.txt" 2> "runs/$(basename "$m").eval-anywhere.log"
+  ) &
+done
+wait
+echo "eval.sh: done"
