@@ -11,6 +11,7 @@ import ai.taipan.app.logic.io.TableExport;
 import ai.taipan.app.model.GenerationRun;
 import ai.taipan.visualizer.data.LossData;
 import javafx.application.Platform;
+import org.controlsfx.control.StatusBar;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -24,7 +25,7 @@ import javafx.scene.layout.VBox;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The window: menu bar, banner, one tab per screen, status line. */
+/** The window: menu bar, banner, one tab per screen, status bar with task progress. */
 public class MainView extends BorderPane {
     private final MainViewModel vm;
     private final TabPane tabs = new TabPane();
@@ -57,10 +58,11 @@ public class MainView extends BorderPane {
         tabs.getTabs().addAll(new Tab("Models", models), new Tab("Prompt", prompt), new Tab("Routing map", routing),
                 new Tab("State", state), new Tab("Scaling lab", scaling), new Tab("Compare", compare));
         setCenter(tabs);
-        Label status = new Label();
+        // ControlsFX StatusBar: the status line plus the progress of whatever engine work runs
+        StatusBar status = new StatusBar();
         status.setId("status");
         status.textProperty().bind(vm.statusProperty());
-        status.setStyle("-fx-padding: 3 8 3 8;");
+        status.progressProperty().bind(vm.taskProgressProperty());
         setBottom(status);
     }
 

@@ -70,7 +70,21 @@ public class MainViewModel {
         this.scaling = new ScalingViewModel(this);
         this.compare = new CompareViewModel(this);
         slotA.addListener((o, was, now) -> updateBanner());
+        this.taskProgress = javafx.beans.binding.Bindings.createDoubleBinding(() -> {
+            if (scaling.runningProperty().get()) return Math.max(0, scaling.progressProperty().get());
+            boolean busy = models.loadingProperty().get() || prompt.runningProperty().get() || compare.runningProperty().get();
+            return busy ? -1.0 : 0.0;
+        }, scaling.runningProperty(), scaling.progressProperty(), models.loadingProperty(), prompt.runningProperty(),
+                compare.runningProperty());
     }
+
+    private final javafx.beans.binding.DoubleBinding taskProgress;
+
+    /**
+     * Progress of the engine work under way, for the status bar: a sweep's fraction done, −1
+     * (indeterminate) while a model loads, a generation or a comparison runs, 0 when idle.
+     */
+    public javafx.beans.binding.DoubleBinding taskProgressProperty() { return taskProgress; }
 
     public TaskExecutor executor() { return executor; }
     public java.util.function.Consumer<Runnable> ui() { return ui; }

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Drives the real window through every screen and writes a PNG of each (docs/screenshots): run the
- * app with {@code -Dtaipan.workbench.screenshots=DIR}. Loads a random mamba2 baseline into B,
+ * app with {@code -Dtaipan.workbench.screenshots=DIR}. Loads sample-models/mamba2-small (or a random
+ * mamba2 baseline when it is missing) into B,
  * generates, picks a routed token, sweeps 1K…64K, compares A with B. Runs on its own thread and
  * touches the UI only through Platform.runLater.
  */
@@ -40,11 +41,20 @@ final class ScreenshotTour {
         try {
             Files.createDirectories(dir);
             await(() -> vm.slotAProperty().get() != null);
-            fx(() -> vm.slotBProperty().set(ModelSlot.of(ModelLoader.random("mamba2-random-7",
-                    ModelLoader.tinyConfig(Preset.MAMBA2, 14, 64), 7))));
+            // B: the trained Mamba-2 baseline beside the shipped taipan model when it is there
+            // (both trained on the same mixture), else a random baseline
+            Path folderA = vm.slotAProperty().get().model().folder();
+            Path baseline = folderA == null ? null : folderA.resolveSibling("mamba2-small");
+            ModelSlot b = baseline != null && Files.isRegularFile(baseline.resolve("config.json"))
+                    ? ModelSlot.of(ModelLoader.load(baseline))
+                    : ModelSlot.of(ModelLoader.random("mamba2-random-7", ModelLoader.tinyConfig(Preset.MAMBA2, 14, 64), 7));
+            fx(() -> vm.slotBProperty().set(b));
             shot("Models", "models.png");
             fx(() -> {
-                vm.prompt().promptProperty().set("Taipan adds selective attention to Mamba-2: a gate picks the few tokens that need it.");
+                // the sample models learned King James English (sample-models/*/MODEL_CARD.md)
+                vm.prompt().promptProperty().set("And God said, Let there be light: and there was light. And God saw the light, that it was good:");
+                vm.compare().textProperty().set("In the beginning God created the heaven and the earth. And the earth was without form, and void; "
+                        + "and darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters.");
                 vm.prompt().maxTokensProperty().set(40);
                 view.select("Prompt");
                 vm.prompt().generate();

@@ -66,9 +66,10 @@ public final class Matrices {
      * time, 1 thread, OMP_NUM_THREADS=1; the 2-core machine was shared, so wall times were not
      * usable): matvec, the decode op, is 3–5× faster on the vector panels than through Nd4j.gemm
      * (768×1536: 171 vs 485 µs; 64×64: 0.29 vs 22 µs); matmul at 64–256 tokens reaches 60–95 GFLOP/s
-     * on the panels against 85–125 for OpenBLAS. ND4J is not chosen automatically even there: its
-     * OpenMP threads spin between calls and fight our kernel threads for the 2 cores, its first use
-     * unpacks ~400 MB, and it would hold a second copy of the weights. Force it with
+     * on the panels against 85–125 for OpenBLAS. ND4J is not chosen automatically even there: matmuls
+     * were ~10% of a pp512 profile, its first use unpacks ~400 MB, it would hold a second copy of
+     * the weights, and its OpenMP threads would share the 2 cores with ours (that interference was
+     * not measured). Force it with
      * {@code taipan.kernels=nd4j}. See engine/BENCHMARKS.md for the JMH figures.
      */
     static Kernels.Path choose(Kernels.Path requested, DType storage, int rows, int cols) {

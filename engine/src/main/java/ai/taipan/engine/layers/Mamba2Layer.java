@@ -28,6 +28,7 @@ public final class Mamba2Layer implements Layer {
     private final float[] normW;        // (D,) pre-norm weight
     private final Matrix inProj;        // (dInProj, D)
     private final float[] convW;        // (convDim, 1, K) → flat (convDim·K)
+    private final float[] convWt;       // (K, convDim) the same weights transposed: tap k is one contiguous row
     private final float[] convB;        // (convDim,) or null without conv bias
     private final float[] dtBias;       // (H,)
     private final float[] A;            // (H,) A = −exp(A_log), computed once
@@ -52,6 +53,8 @@ public final class Mamba2Layer implements Layer {
         normW = w.get(p + "norm.weight");
         inProj = Matrices.of(w.get(p + "mixer.in_proj.weight"), dInProj, D);
         convW = w.get(p + "mixer.conv1d.weight");
+        convWt = new float[convDim * K];
+        for (int c0 = 0; c0 < convDim; c0++) for (int k = 0; k < K; k++) convWt[k * convDim + c0] = convW[c0 * K + k];
         convB = c.useConvBias ? w.get(p + "mixer.conv1d.bias") : null;
         dtBias = w.get(p + "mixer.dt_bias");
         float[] aLog = w.get(p + "mixer.A_log");
@@ -128,11 +131,48 @@ public final class Mamba2Layer implements Layer {
     }
 
     /**
-     * Depthwise causal conv + SiLU over the chunk (SPEC §2 mamba2 step 2): w[c, 0, K−1] multiplies
-     * the current token; inputs before the chunk come from the conv state (zeros at the start).
-     * Then the conv state becomes the last K raw inputs.
+     * Depthwise causal conv + SiLU over the chunk (SPEC §2 mamba2 step 2), the fast form of
+     * {@link #convolvePlain}: the same sum in the same order (bias, then taps k = 0..K−1), but for
+     * taps that read the chunk itself it runs along channels over the transposed weights, a loop
+     * over contiguous rows that C2 vectorises; taps that reach back into the conv state (the first
+     * K−1 tokens of a chunk, so every tap but the last in decode) stay per channel. Bitwise equal
+     * to the plain form (no FMA contraction in Java).
      */
-    private void convolve(Workspace ws, float[] conv, int T) {
+    void convolve(Workspace ws, float[] conv, int T) {
+        float[] in = ws.zxbcdt, out = ws.xbc;
+        for (int t = 0; t < T; t++) {
+            int o = t * convDim;
+            if (t >= K - 1) {
+                if (convB == null) java.util.Arrays.fill(out, o, o + convDim, 0f);
+                else System.arraycopy(convB, 0, out, o, convDim);
+                for (int k = 0; k < K; k++) {
+                    int src = (t - (K - 1) + k) * dInProj + dInner, wo = k * convDim;
+                    for (int c = 0; c < convDim; c++) out[o + c] += convWt[wo + c] * in[src + c];
+                }
+            } else {
+                for (int c = 0; c < convDim; c++) {
+                    float acc = convB == null ? 0f : convB[c];
+                    int wo = c * K;
+                    for (int k = 0; k < K; k++) {
+                        int tau = t - (K - 1) + k;
+                        float x = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[wo + K + tau];
+                        acc += convW[wo + k] * x;
+                    }
+                    out[o + c] = acc;
+                }
+            }
+            for (int c = 0; c < convDim; c++) out[o + c] = Ops.silu(out[o + c]);
+        }
+        shiftConvState(ws, conv, T);
+    }
+
+    /**
+     * Depthwise causal conv + SiLU over the chunk (SPEC §2 mamba2 step 2), in plain loops (the
+     * reference for {@link #convolve}): w[c, 0, K−1] multiplies the current token; inputs before
+     * the chunk come from the conv state (zeros at the start). Then the conv state becomes the last
+     * K raw inputs.
+     */
+    void convolvePlain(Workspace ws, float[] conv, int T) {
         float[] in = ws.zxbcdt;
         for (int t = 0; t < T; t++) {
             for (int c = 0; c < convDim; c++) {
@@ -146,6 +186,12 @@ public final class Mamba2Layer implements Layer {
                 ws.xbc[t * convDim + c] = Ops.silu(acc);
             }
         }
+        shiftConvState(ws, conv, T);
+    }
+
+    /** The conv state becomes the last K raw xBC inputs (older ones from the state itself). */
+    private void shiftConvState(Workspace ws, float[] conv, int T) {
+        float[] in = ws.zxbcdt;
         for (int c = 0; c < convDim; c++) {
             int so = c * K;
             for (int j = 0; j < K; j++) {                             // column j ← raw input T−K+j

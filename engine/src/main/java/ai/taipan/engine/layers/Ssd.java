@@ -31,6 +31,8 @@ import ai.taipan.engine.kernel.VectorOps;
  */
 public final class Ssd {
     final int H, P, N, G, dInner, convDim, chunk;
+    /** Tokens per decay block in the chunked form's M (see chunkHeadFast). */
+    private static final int BS = 32;
     private final int headsPerGroup;
 
     public Ssd(int heads, int headDim, int stateSize, int groups, int chunkSize) {
@@ -171,8 +173,10 @@ public final class Ssd {
     private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
                                int g, int h, float[] cb, Scratch.Slot sl) {
         double[] e = sl.e, drow = sl.drow;
-        float[] St = sl.st, M = sl.m, Xw = sl.xw;
-        for (int r = 0; r < Q; r++) e[r] = Math.exp((double) dt[(c0 + r) * H + h] * Ah);   // e_r = exp(Δ_r A), (Q,)
+        float[] St = sl.st, M = sl.m, Xw = sl.xw, hs = sl.hs;
+        float[] dth = sl.dt;                                                             // Δ of this head, (Q,) contiguous
+        for (int r = 0; r < Q; r++) dth[r] = dt[(c0 + r) * H + h];
+        for (int r = 0; r < Q; r++) e[r] = Math.exp((double) dth[r] * Ah);               // e_r = exp(Δ_r A), (Q,)
         int so = h * P * N;
         for (int p = 0; p < P; p++) {                                                    // S_0ᵀ (N, P)
             for (int n = 0; n < N; n++) St[n * P + p] = S[so + p * N + n];
@@ -180,30 +184,40 @@ public final class Ssd {
         int y0 = c0 * dInner + h * P, x0 = c0 * convDim + h * P;
         for (int t = 0; t < Q; t++) java.util.Arrays.fill(y, y0 + t * dInner, y0 + t * dInner + P, 0f);
         // inter-chunk: Y = C · S_0ᵀ, then row t × exp(L_t), plus the skip D·x_t
-        SsdKernels.mulAdd(y, y0, dInner, xbc, cOff(c0, g), convDim, 1, St, 0, P, Q, N, P, false);
+        SsdKernels.mulAdd(y, y0, dInner, xbc, cOff(c0, g), convDim, St, 0, P, Q, N, P, false, sl.pack);
         double decIn = 1;
         for (int t = 0; t < Q; t++) {
             decIn *= e[t];                                                               // exp(L_t)
             float decay = (float) decIn;
             int yo = y0 + t * dInner, xo = x0 + t * convDim;
             for (int p = 0; p < P; p++) y[yo + p] = decay * y[yo + p] + Dh * xbc[xo + p];
-            // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major
+            // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major. For s in a block of BS tokens
+            // that ended at a ≤ t, exp(L_t − L_s) = exp(L_t − L_a)·exp(L_a − L_s), both factors ≤ 1:
+            // one float per block times hs[s] = exp(L_a − L_s)·Δ_s (kept from row a) — a float loop
+            // that vectorises, where converting every drow[s] to float does not.
             for (int s = 0; s < t; s++) drow[s] *= e[t];
             drow[t] = 1;
-            int mo = t * Q;
-            for (int s = 0; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dt[(c0 + s) * H + h];
+            int mo = t * Q, jd = t - t % BS;                                             // jd: start of t's block
+            for (int j = 0; j < jd; j += BS) {
+                float f = (float) drow[j + BS - 1];
+                for (int s = j; s < j + BS; s++) M[mo + s] = f * hs[s] * cb[mo + s];
+            }
+            for (int s = jd; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dth[s];
+            if (t % BS == BS - 1) {                                                      // t ends a block: anchor a = t
+                for (int s = jd; s <= t; s++) hs[s] = (float) drow[s] * dth[s];
+            }
             java.util.Arrays.fill(M, mo + t + 1, mo + Q, 0f);
         }
         // intra-chunk: Y += M · X (M is causal: zero above the diagonal)
-        SsdKernels.mulAdd(y, y0, dInner, M, 0, Q, 1, xbc, x0, convDim, Q, Q, P, true);
+        SsdKernels.mulAdd(y, y0, dInner, M, 0, Q, xbc, x0, convDim, Q, Q, P, true, sl.pack);
         // state passing: S_end = exp(L_{Q−1}) S_0 + Xwᵀ · B, with drow now exp(L_{Q−1} − L_s)
         VectorOps.scale(S, so, P * N, (float) decIn);
-        for (int s = 0; s < Q; s++) {
-            float ws = (float) drow[s] * dt[(c0 + s) * H + h];
-            int xs = x0 + s * convDim;
-            for (int p = 0; p < P; p++) Xw[s * P + p] = ws * xbc[xs + p];                 // Xw (Q, P)
+        for (int s = 0; s < Q; s++) dth[s] = (float) drow[s] * dth[s];                   // now w_s = exp(L_{Q−1} − L_s)·Δ_s
+        for (int p = 0; p < P; p++) {
+            int xp = x0 + p, wo = p * Q;
+            for (int s = 0; s < Q; s++) Xw[wo + s] = dth[s] * xbc[xp + s * convDim];         // Xwᵀ (P, Q)
         }
-        SsdKernels.mulAdd(S, so, N, Xw, 0, 1, P, xbc, bOff(c0, g), convDim, P, Q, N, false);
+        SsdKernels.mulAdd(S, so, N, Xw, 0, Q, xbc, bOff(c0, g), convDim, P, Q, N, false, sl.pack);
     }
 
     /** Per-session scratch of the fast forms: sized once, one slot per kernel thread. */
@@ -215,7 +229,10 @@ public final class Ssd {
 
         static final class Slot {
             final double[] e, drow;       // (Q,) e_r = exp(Δ_r A); one row of exp(L_t − L_s)
-            final float[] m, st, xw;      // (Q, Q) M; (N, P) S_0ᵀ; (Q, P) Xw
+            final float[] m, st, xw;      // (Q, Q) M; (N, P) S_0ᵀ; (P, Q) Xwᵀ
+            final float[] pack;           // (max(Q, N), 64) panel scratch of SsdKernels.mulAdd
+            final float[] dt;             // (Q,) Δ of one head, then the state-passing weights w_s
+            final float[] hs;             // (Q,) exp(L_a − L_s)·Δ_s, a the end of s's block of BS
 
             Slot(int Q, int P, int N) {
                 e = new double[Q];
@@ -223,6 +240,9 @@ public final class Ssd {
                 m = new float[Q * Q];
                 st = new float[N * P];
                 xw = new float[Q * P];
+                pack = new float[SsdKernels.PACK_PER_INNER * Math.max(Q, N)];
+                dt = new float[Q];
+                hs = new float[Q];
             }
         }
 
@@ -236,7 +256,7 @@ public final class Ssd {
         /** Bytes held. */
         public long bytes() {
             long n = cb.length;
-            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + 2L * (s.e.length + s.drow.length);
+            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + s.pack.length + s.dt.length + s.hs.length + 2L * (s.e.length + s.drow.length);
             return 4 * n;
         }
     }

@@ -18,8 +18,8 @@ final class SsdKernels {
     private SsdKernels() {}
 
     interface Impl {
-        void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
-                    float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular);
+        void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                    float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack);
 
         float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff);
     }
@@ -39,14 +39,20 @@ final class SsdKernels {
     static boolean vectorized() { return !(IMPL instanceof Scalar); }
 
     /**
-     * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aRowStride + k·aColStride] · b[bOff + k·bStride + j]
+     * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aStride + k] · b[bOff + k·bStride + j]
      * for i &lt; rows, j &lt; cols, k &lt; inner. With {@code lowerTriangular} the caller promises
      * a[i, k] = 0 for k &gt; i (the causal mask of the SSD), and the kernel may skip those terms.
+     * {@code pack} is scratch of at least {@link #PACK_PER_INNER}·inner floats (the vector kernel
+     * copies b there in column panels, so that its loads have a constant stride and their bounds
+     * checks leave the loop).
      */
-    static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
-                       float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular) {
-        IMPL.mulAdd(out, oOff, oStride, a, aOff, aRowStride, aColStride, b, bOff, bStride, rows, inner, cols, lowerTriangular);
+    static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                       float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
+        IMPL.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
     }
+
+    /** Floats of pack scratch per unit of inner dimension (a panel of up to 64 columns). */
+    static final int PACK_PER_INNER = 64;
 
     /**
      * One state row of the recurrence: s[i] ← decay·s[i] + dx·b[i] for i &lt; n, and returns the new
@@ -59,13 +65,13 @@ final class SsdKernels {
     /** The plain loops: the reference for the vector versions, and the path without the Vector API. */
     static final class Scalar implements Impl {
         @Override
-        public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aRowStride, int aColStride,
-                           float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular) {
+        public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                           float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
             for (int i = 0; i < rows; i++) {
                 int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
                 int o = oOff + i * oStride;
                 for (int k = 0; k < kEnd; k++) {
-                    float aik = a[aOff + i * aRowStride + k * aColStride];
+                    float aik = a[aOff + i * aStride + k];
                     int bo = bOff + k * bStride;
                     for (int j = 0; j < cols; j++) out[o + j] += aik * b[bo + j];
                 }

@@ -56,7 +56,9 @@ public final class Session {
             runChunk(ids, from, T, false);
         }
         int T = (ids.length - 1) % block + 1;                       // tokens in the last chunk
-        finalNorm(T);
+        // only the last token's row is normed and goes through the LM head (as llama-bench's pp)
+        if (probe != null) finalNorm(T);                            // probes see every row, as before
+        else lastRowNorm(T);
         model.head.matvec(ws.logits, 0, ws.u, (T - 1) * c.hiddenSize);
         return ws.logits.clone();
     }
@@ -84,12 +86,31 @@ public final class Session {
 
     /** Feeds one token (decode) and returns its logits [V] (a new array). */
     public float[] step(int id) {
+        return stepShared(id).clone();
+    }
+
+    /**
+     * Feeds one token (decode) and copies its logits [V] into {@code logits} (length ≥ V): the
+     * decode loop without a 4·V-byte allocation per token.
+     */
+    public void step(int id, float[] logits) {
+        if (logits.length < c.vocabSize) {
+            throw new IllegalArgumentException("logits buffer holds " + logits.length + " values, vocab_size is " + c.vocabSize);
+        }
+        System.arraycopy(stepShared(id), 0, logits, 0, c.vocabSize);
+    }
+
+    /**
+     * Feeds one token (decode) and returns its logits [V] in the session's own buffer: valid until
+     * the next call on this session, which overwrites it. No copy, no allocation.
+     */
+    public float[] stepShared(int id) {
         checkId(id, 0);
         one[0] = id;
         runChunk(one, 0, 1, true);
         finalNorm(1);
         model.head.matvec(ws.logits, 0, ws.u, 0);
-        return ws.logits.clone();
+        return ws.logits;
     }
 
     /** Embeds ids[from .. from+T), runs every layer over the chunk, advances the position. */
@@ -101,6 +122,12 @@ public final class Session {
             if (probe != null) probe.tensor(i, "residual_out", position, ws.h, 0, T, D);
         }
         position += T;
+    }
+
+    /** ws.u row T−1 = RMSNorm(h row T−1) ⊙ norm_f: the last token only (the other rows are stale). */
+    private void lastRowNorm(int T) {
+        int o = (T - 1) * c.hiddenSize;
+        Ops.rmsNorm(ws.u, o, ws.h, o, model.normF, 0, c.hiddenSize, (float) c.layerNormEpsilon);
     }
 
     /** ws.u[0 .. T·D) = RMSNorm(h) ⊙ norm_f. */

@@ -40,6 +40,11 @@ class SsdTest {
                 }
             }
         }
+        // long chunks: several of the fast form's 32-token decay blocks, and decays that underflow
+        for (double dtScale : new double[]{0.05, 4.0}) {
+            compareForms(r, 4, 16, 16, 1, 96, 200, dtScale);
+            compareForms(r, 2, 9, 20, 2, 256, 300, dtScale);
+        }
     }
 
     @Test
@@ -70,24 +75,25 @@ class SsdTest {
     void mulAddMatchesPlainLoopOnOddSizes() {
         Random r = new Random(3);
         SsdKernels.Scalar plain = new SsdKernels.Scalar();
-        for (int[] sz : new int[][]{{1, 1, 1}, {7, 5, 3}, {13, 17, 23}, {6, 40, 16}, {25, 25, 64}, {12, 9, 33}}) {
+        for (int[] sz : new int[][]{{1, 1, 1}, {7, 5, 3}, {13, 17, 23}, {6, 40, 16}, {25, 25, 64}, {12, 9, 33}, {19, 11, 81}, {6, 30, 48}}) {
             int rows = sz[0], inner = sz[1], cols = sz[2];
             for (boolean tri : new boolean[]{false, true}) {
-                for (boolean transposedA : new boolean[]{false, true}) {
-                    int aRs = transposedA ? 1 : inner + 2, aCs = transposedA ? rows + 1 : 1;
+                {
+                    int aStride = inner + 2;
                     float[] a = new float[(rows + 2) * (inner + 2) + 3];
                     for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
                     if (tri) {                           // the caller's promise: a[i, k] = 0 above the diagonal
-                        for (int i = 0; i < rows; i++) for (int k = i + 1; k < inner; k++) a[2 + i * aRs + k * aCs] = 0f;
+                        for (int i = 0; i < rows; i++) for (int k = i + 1; k < inner; k++) a[2 + i * aStride + k] = 0f;
                     }
+                    float[] pack = new float[SsdKernels.PACK_PER_INNER * inner];
                     int bStride = cols + 3, oStride = cols + 5;
                     float[] b = new float[inner * bStride + 1];
                     for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
                     float[] ref = new float[rows * oStride + 4];
                     for (int i = 0; i < ref.length; i++) ref[i] = (float) r.nextGaussian();
                     float[] got = ref.clone();
-                    plain.mulAdd(ref, 4, oStride, a, 2, aRs, aCs, b, 1, bStride, rows, inner, cols, tri);
-                    SsdKernels.mulAdd(got, 4, oStride, a, 2, aRs, aCs, b, 1, bStride, rows, inner, cols, tri);
+                    plain.mulAdd(ref, 4, oStride, a, 2, aStride, b, 1, bStride, rows, inner, cols, tri, pack);
+                    SsdKernels.mulAdd(got, 4, oStride, a, 2, aStride, b, 1, bStride, rows, inner, cols, tri, pack);
                     check("mulAdd " + rows + "x" + inner + "x" + cols + (tri ? " causal" : ""), ref, got);
                 }
             }

@@ -9,6 +9,8 @@ import ai.taipan.app.logic.task.BackgroundTask;
 import ai.taipan.app.model.AccuracyPoint;
 import ai.taipan.app.model.LoadedModel;
 import ai.taipan.app.model.TopPrediction;
+import ai.taipan.engine.eval.ScoringModel;
+import ai.taipan.engine.tasks.Needle;
 import ai.taipan.visualizer.data.LossData;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
@@ -22,6 +24,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Compare: models A and B on the same text — per-token losses and their difference, the top-k
@@ -45,6 +48,8 @@ public class CompareViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private int[] ids = new int[0];
     private BackgroundTask<?> accuracyTask;
+    /** How a loaded model is scored on the retrieval task: the engine model itself unless replaced. */
+    private Function<LoadedModel, ScoringModel> scorer = m -> ScoringModel.of(m.model());
 
     public CompareViewModel(MainViewModel main) { this.main = main; }
 
@@ -57,6 +62,9 @@ public class CompareViewModel {
     public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
     public BooleanProperty runningProperty() { return running; }
     public StringProperty messageProperty() { return message; }
+
+    /** Replaces how models are scored for retrieval accuracy (a harness around the model; an oracle in tests). */
+    public void setScorer(Function<LoadedModel, ScoringModel> scorer) { this.scorer = scorer; }
 
     public void restore(String t, List<AccuracyPoint> acc) {
         text.set(t);
@@ -112,14 +120,16 @@ public class CompareViewModel {
         LoadedModel[] p = pair();
         if (p == null) return;
         accuracy.clear();
+        Function<LoadedModel, ScoringModel> score = scorer;
         accuracyTask = new BackgroundTask<Integer>() {
             @Override
             protected Integer call() {
                 int n = 0;
                 for (LoadedModel m : p) {
+                    ScoringModel sm = score.apply(m);
                     for (int c : contexts) {
                         if (isCancelled()) return n;
-                        AccuracyPoint a = RetrievalService.accuracy(m, c, samples);
+                        AccuracyPoint a = RetrievalService.accuracy(m, sm, new Needle(), c, samples, RetrievalService.SEED);
                         publish(() -> accuracy.add(a));
                         n++;
                         updateProgress(n, 2.0 * contexts.length, m.name() + " at " + c + ": " + a.accuracy());

@@ -11,8 +11,10 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
-import javafx.scene.control.SelectionMode;
+import javafx.scene.control.Button;
+import javafx.scene.control.cell.CheckBoxListCell;
+import javafx.util.StringConverter;
+import org.controlsfx.control.CheckListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -24,7 +26,8 @@ public class StateView extends HBox {
     private final StateLineDataset lines = new StateLineDataset(StateNormData.empty());
     private final StateHeatmapDataset grid = new StateHeatmapDataset(StateNormData.empty());
     private final ComboBox<String> layer = new ComboBox<>();
-    private final ListView<Integer> heads = new ListView<>();
+    /** ControlsFX CheckListView: one check box per head, no ctrl-click needed to pick several. */
+    private final CheckListView<Integer> heads = new CheckListView<>();
     private final ChartBox lineBox, heatBox;
     private boolean updating;
 
@@ -37,19 +40,23 @@ public class StateView extends HBox {
         heatBox = new ChartBox("State norm heatmap", WorkbenchCharts.stateHeatmap(grid), main.dialogs());
         layer.setId("state-layer");
         heads.setId("state-heads");
-        heads.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         heads.setPrefWidth(110);
+        heads.setCellFactory(lv -> new CheckBoxListCell<>(heads::getItemBooleanProperty, new StringConverter<>() {
+            @Override public String toString(Integer h) { return h == null ? "" : "head " + h; }
+            @Override public Integer fromString(String s) { return Integer.valueOf(s.replace("head ", "")); }
+        }));
         layer.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
             if (!updating && b.intValue() >= 0) vm.rowProperty().set(b.intValue());
         });
-        heads.getSelectionModel().getSelectedItems().addListener((ListChangeListener<Integer>) c -> {
-            if (!updating && !heads.getSelectionModel().getSelectedItems().isEmpty()) {
-                vm.pickHeads(java.util.List.copyOf(heads.getSelectionModel().getSelectedItems()));
-            }
+        heads.getCheckModel().getCheckedItems().addListener((ListChangeListener<Integer>) c -> {
+            if (!updating) vm.pickHeads(java.util.List.copyOf(heads.getCheckModel().getCheckedItems()));
         });
-        Label hint = new Label("Ctrl-click to pick heads");
+        Button all = new Button("All"), none = new Button("None");
+        all.setOnAction(e -> vm.pickHeads(heads.getItems()));
+        none.setOnAction(e -> vm.pickHeads(java.util.List.of()));
+        Label hint = new Label("Tick the heads to draw");
         hint.setStyle("-fx-text-fill: #666;");
-        VBox pickers = new VBox(6, new Label("mamba2 layer"), layer, new Label("heads"), heads, hint);
+        VBox pickers = new VBox(6, new Label("mamba2 layer"), layer, new Label("heads"), heads, new HBox(4, all, none), hint);
         pickers.setPrefWidth(140);
         VBox.setVgrow(heads, Priority.ALWAYS);
         SplitPane charts = new SplitPane(lineBox, heatBox);
@@ -83,10 +90,11 @@ public class StateView extends HBox {
         lines.pick(r, vm.headArray());
         grid.setRow(r);
         WorkbenchCharts.rescaleStateHeatmap(heatBox.chart());
-        heads.getSelectionModel().clearSelection();
-        for (int h : vm.headArray()) heads.getSelectionModel().select(Integer.valueOf(h));
+        heads.getCheckModel().clearChecks();
+        for (int h : vm.headArray()) heads.getCheckModel().check(Integer.valueOf(h));
         updating = false;
     }
 
     public StateLineDataset lines() { return lines; }
+    public CheckListView<Integer> headsList() { return heads; }
 }

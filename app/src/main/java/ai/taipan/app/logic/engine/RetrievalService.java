@@ -25,9 +25,18 @@ public final class RetrievalService {
     }
 
     public static AccuracyPoint accuracy(LoadedModel m, SyntheticTask task, int context, int samples, long seed) {
+        return accuracy(m, ScoringModel.of(m.model()), task, context, samples, seed);
+    }
+
+    /**
+     * The accuracy of {@code scorer} standing for model {@code m} (its name and the memory budget
+     * check come from {@code m}): the engine's {@link ScoringModel#of} of the model itself, or a
+     * wrapper around it (an evaluation harness, an oracle in tests).
+     */
+    public static AccuracyPoint accuracy(LoadedModel m, ScoringModel scorer, SyntheticTask task, int context, int samples, long seed) {
         long need = MemoryModel.runBytes(m.config(), context), have = MemoryModel.heapBudget();
         if (need > have) throw new MemoryBudgetException(m.name(), context, need, have);
-        TaskScore s = TaskEvaluator.evaluate(ScoringModel.of(m.model()), task, context, samples, seed);
+        TaskScore s = TaskEvaluator.evaluate(scorer, task, context, samples, seed);
         return new AccuracyPoint(m.name(), context, s.accuracy(), (int) s.answers());
     }
 }

@@ -1,0 +1,106 @@
+package ai.taipan.app.gui;
+
+import ai.taipan.app.logic.engine.ModelLoader;
+import ai.taipan.app.logic.io.RecentModelsStore;
+import ai.taipan.app.logic.io.TableExport;
+import ai.taipan.app.logic.task.CurrentThreadTaskExecutor;
+import ai.taipan.app.model.AccuracyPoint;
+import ai.taipan.app.model.LoadedModel;
+import ai.taipan.engine.eval.ScoringModel;
+import ai.taipan.engine.model.Preset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Compare's retrieval accuracy on a path where it is not zero: model A is a real engine model
+ * wrapped with a "retrieval head" that, at the question's answer positions, raises the logit of
+ * the digit the needle sentence holds (found by reading the bytes fed so far, independently of
+ * the task generator — the eval package's oracle approach). Everything else is the real path:
+ * the engine runs every token of every example, the tasks evaluator grades exact spans, the view
+ * model publishes points for the chart and the CSV export.
+ */
+class RetrievalAccuracyTest {
+    @TempDir Path tmp;
+
+    private static final Pattern QUESTION = Pattern.compile("What is the magic number\\? The magic number is ([0-9]{0,3})$");
+    private static final Pattern NEEDLE = Pattern.compile("The magic number is ([0-9]{4})\\. ");
+
+    /** The needle's next digit when {@code prefix} ends inside the answer, else −1. */
+    static int needleDigit(String prefix) {
+        Matcher q = QUESTION.matcher(prefix);
+        if (!q.find()) return -1;
+        Matcher n = NEEDLE.matcher(prefix);
+        return n.find() ? n.group(1).charAt(q.group(1).length()) : -1;
+    }
+
+    /** The engine model's own scores, plus +100 on the needle's digit at answer positions. */
+    static ScoringModel withRetrievalHead(LoadedModel m, AtomicInteger engineLogits) {
+        ScoringModel engine = ScoringModel.of(m.model());
+        return new ScoringModel() {
+            @Override public int vocabSize() { return engine.vocabSize(); }
+
+            @Override
+            public void run(int[] ids, java.util.function.IntPredicate wanted, ai.taipan.engine.model.LogitsSink sink) {
+                byte[] b = new byte[ids.length];
+                for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
+                engine.run(ids, wanted, (i, logits) -> {
+                    engineLogits.incrementAndGet();
+                    int d = needleDigit(new String(b, 0, i + 1, StandardCharsets.ISO_8859_1));
+                    if (d >= 0) logits[d] += 100f;
+                    sink.accept(i, logits);
+                });
+            }
+        };
+    }
+
+    @Test
+    void aModelThatRetrievesScoresOneAndTheRandomModelBesideItDoesNot() {
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = new MainViewModel(new CurrentThreadTaskExecutor(), dialogs, new RecentModelsStore(tmp.resolve("cfg")), Runnable::run);
+        LoadedModel a = ModelLoader.random("retriever", ModelLoader.tinyConfig(Preset.TAIPAN, 7, 32), 1);
+        LoadedModel b = ModelLoader.random("random", ModelLoader.tinyConfig(Preset.MAMBA2, 4, 32), 2);
+        vm.slotAProperty().set(ModelSlot.of(a));
+        vm.slotBProperty().set(ModelSlot.of(b));
+        AtomicInteger engineLogits = new AtomicInteger();
+        vm.compare().setScorer(m -> m == a ? withRetrievalHead(m, engineLogits) : ScoringModel.of(m.model()));
+
+        vm.compare().runAccuracy(new int[]{256, 512}, 3);
+
+        assertEquals(List.of(), dialogs.errors);
+        List<AccuracyPoint> pts = List.copyOf(vm.compare().accuracy());
+        assertEquals(4, pts.size());
+        for (AccuracyPoint p : pts.subList(0, 2)) {
+            assertEquals("retriever", p.model());
+            assertEquals(1.0, p.accuracy(), "every needle retrieved at " + p.contextLength());
+            assertEquals(3, p.trials());
+        }
+        assertEquals(List.of(256, 512), pts.subList(0, 2).stream().map(AccuracyPoint::contextLength).toList());
+        // the engine produced the logits the head adjusted: 4 answer digits per example, 3 examples, 2 lengths
+        assertEquals(4 * 3 * 2, engineLogits.get());
+        // the same examples for B (seeded by task, length, index): a random model gets no 4-digit span right
+        for (AccuracyPoint p : pts.subList(2, 4)) {
+            assertEquals("random", p.model());
+            assertEquals(0.0, p.accuracy());
+        }
+        assertFalse(vm.compare().runningProperty().get());
+        String csv = TableExport.accuracyCsv(pts);
+        assertTrue(csv.contains("retriever,256,1.0") || csv.contains("retriever,256,1"), csv);
+    }
+
+    @Test
+    void theHeadAloneIsNotEnoughWithoutTheNeedleInTheText() {
+        // the oracle reads the needle from the text, it does not know the answer: no needle, no digit
+        assertEquals(-1, needleDigit("filler\nWhat is the magic number? The magic number is 12"));
+        assertEquals('3', needleDigit("x The magic number is 1234. y\nWhat is the magic number? The magic number is 12"));
+        assertEquals('1', needleDigit("x The magic number is 1234. y\nWhat is the magic number? The magic number is "));
+    }
+}
