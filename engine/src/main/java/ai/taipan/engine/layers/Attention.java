@@ -1,5 +1,7 @@
 package ai.taipan.engine.layers;
 
+import ai.taipan.engine.kernel.VectorOps;
+
 /**
  * Multi-head softmax attention of one query over the keys held in a {@link KvRing} (SPEC §2):
  * for head h, a_j = softmax_j(q_h · k_j,h / √d_h) over the ring's entries, o_h = Σ_j a_j v_j,h;
@@ -10,11 +12,45 @@ final class Attention {
     private Attention() {}
 
     /**
-     * out[outOff .. outOff + heads·hd) = attention of q[qOff ..] over the ring.
+     * out[outOff .. outOff + heads·hd) = attention of q[qOff ..] over the ring — the fast form of
+     * {@link #attendPlain}: the q·k dot products and the Σ a_j v_j accumulation go through
+     * kernel.VectorOps (Vector API, or its scalar twin under taipan.kernels=scalar). Equal to the
+     * plain form up to summation order.
      *
      * @param weights null, or [heads][ring.size()] to receive the softmax weights (tracing)
      */
     static void attend(KvRing ring, float[] q, int qOff, float[] out, int outOff, int heads, int hd,
+                       Workspace ws, float[][] weights) {
+        int n = ring.size(), dim = heads * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] sc = ws.scores(n);                   // (keys,)
+        float[] k = ring.keys(), v = ring.values();
+        for (int h = 0; h < heads; h++) {
+            int qo = qOff + h * hd;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                float d = VectorOps.dot(q, qo, k, ring.slot(j) * dim + h * hd, hd) * scale;
+                sc[j] = d;
+                if (d > max) max = d;
+            }
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                sc[j] = (float) Math.exp(sc[j] - max);
+                sum += sc[j];
+            }
+            float inv = 1f / sum;
+            int oo = outOff + h * hd;
+            java.util.Arrays.fill(out, oo, oo + hd, 0f);
+            for (int j = 0; j < n; j++) {
+                float a = sc[j] * inv;
+                if (weights != null) weights[h][j] = a;
+                VectorOps.axpy(a, v, ring.slot(j) * dim + h * hd, out, oo, hd);
+            }
+        }
+    }
+
+    /** The plain loops of {@link #attend} (the reference it is tested against). */
+    static void attendPlain(KvRing ring, float[] q, int qOff, float[] out, int outOff, int heads, int hd,
                        Workspace ws, float[][] weights) {
         int n = ring.size(), dim = heads * hd;
         float scale = (float) (1.0 / Math.sqrt(hd));

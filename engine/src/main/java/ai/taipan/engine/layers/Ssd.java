@@ -31,6 +31,8 @@ import ai.taipan.engine.kernel.VectorOps;
  */
 public final class Ssd {
     final int H, P, N, G, dInner, convDim, chunk;
+    /** Tokens per decay block in the chunked form's M (see chunkHeadFast). */
+    private static final int BS = 32;
     private final int headsPerGroup;
 
     public Ssd(int heads, int headDim, int stateSize, int groups, int chunkSize) {
@@ -171,7 +173,7 @@ public final class Ssd {
     private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
                                int g, int h, float[] cb, Scratch.Slot sl) {
         double[] e = sl.e, drow = sl.drow;
-        float[] St = sl.st, M = sl.m, Xw = sl.xw;
+        float[] St = sl.st, M = sl.m, Xw = sl.xw, hs = sl.hs;
         float[] dth = sl.dt;                                                             // Δ of this head, (Q,) contiguous
         for (int r = 0; r < Q; r++) dth[r] = dt[(c0 + r) * H + h];
         for (int r = 0; r < Q; r++) e[r] = Math.exp((double) dth[r] * Ah);               // e_r = exp(Δ_r A), (Q,)
@@ -189,11 +191,21 @@ public final class Ssd {
             float decay = (float) decIn;
             int yo = y0 + t * dInner, xo = x0 + t * convDim;
             for (int p = 0; p < P; p++) y[yo + p] = decay * y[yo + p] + Dh * xbc[xo + p];
-            // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major
+            // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major. For s in a block of BS tokens
+            // that ended at a ≤ t, exp(L_t − L_s) = exp(L_t − L_a)·exp(L_a − L_s), both factors ≤ 1:
+            // one float per block times hs[s] = exp(L_a − L_s)·Δ_s (kept from row a) — a float loop
+            // that vectorises, where converting every drow[s] to float does not.
             for (int s = 0; s < t; s++) drow[s] *= e[t];
             drow[t] = 1;
-            int mo = t * Q;
-            for (int s = 0; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dth[s];
+            int mo = t * Q, jd = t - t % BS;                                             // jd: start of t's block
+            for (int j = 0; j < jd; j += BS) {
+                float f = (float) drow[j + BS - 1];
+                for (int s = j; s < j + BS; s++) M[mo + s] = f * hs[s] * cb[mo + s];
+            }
+            for (int s = jd; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dth[s];
+            if (t % BS == BS - 1) {                                                      // t ends a block: anchor a = t
+                for (int s = jd; s <= t; s++) hs[s] = (float) drow[s] * dth[s];
+            }
             java.util.Arrays.fill(M, mo + t + 1, mo + Q, 0f);
         }
         // intra-chunk: Y += M · X (M is causal: zero above the diagonal)
@@ -220,6 +232,7 @@ public final class Ssd {
             final float[] m, st, xw;      // (Q, Q) M; (N, P) S_0ᵀ; (P, Q) Xwᵀ
             final float[] pack;           // (max(Q, N), 64) panel scratch of SsdKernels.mulAdd
             final float[] dt;             // (Q,) Δ of one head, then the state-passing weights w_s
+            final float[] hs;             // (Q,) exp(L_a − L_s)·Δ_s, a the end of s's block of BS
 
             Slot(int Q, int P, int N) {
                 e = new double[Q];
@@ -229,6 +242,7 @@ public final class Ssd {
                 xw = new float[Q * P];
                 pack = new float[SsdKernels.PACK_PER_INNER * Math.max(Q, N)];
                 dt = new float[Q];
+                hs = new float[Q];
             }
         }
 
@@ -242,7 +256,7 @@ public final class Ssd {
         /** Bytes held. */
         public long bytes() {
             long n = cb.length;
-            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + s.pack.length + s.dt.length + 2L * (s.e.length + s.drow.length);
+            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + s.pack.length + s.dt.length + s.hs.length + 2L * (s.e.length + s.drow.length);
             return 4 * n;
         }
     }

@@ -40,6 +40,11 @@ class SsdTest {
                 }
             }
         }
+        // long chunks: several of the fast form's 32-token decay blocks, and decays that underflow
+        for (double dtScale : new double[]{0.05, 4.0}) {
+            compareForms(r, 4, 16, 16, 1, 96, 200, dtScale);
+            compareForms(r, 2, 9, 20, 2, 256, 300, dtScale);
+        }
     }
 
     @Test

@@ -1,0 +1,60 @@
+package ai.taipan.engine.layers;
+
+import ai.taipan.engine.model.LayerType;
+import ai.taipan.engine.model.ModelConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The vectorised attention of one query over a KV ring against the plain loops: random keys,
+ * values and queries, head dims that are and are not a multiple of the vector width, rings that
+ * wrapped around, softmax weights included. Tolerance grows with |ref|.
+ */
+class AttendTest {
+    @Test
+    void fastAttendEqualsPlainAttend() {
+        Random r = new Random(11);
+        for (int[] shape : new int[][]{{1, 1}, {3, 5}, {2, 16}, {4, 19}, {2, 48}}) {
+            int heads = shape[0], hd = shape[1], dim = heads * hd;
+            ModelConfig.Builder b = ModelConfig.builder();
+            b.vocabSize = 7;
+            b.hiddenSize = 8;
+            b.numAttentionHeads = heads;
+            b.attentionHeadDim = hd;
+            b.intermediateSize = 8;
+            b.layerTypes = List.of(LayerType.SELECTIVE_ATTENTION);   // no RoPE: odd head dims allowed
+            Workspace ws = new Workspace(b.build(), 1);
+            for (int window : new int[]{1, 7, 40}) {
+                KvRing ring = new KvRing(window, dim);
+                float[] kv = new float[dim];
+                for (int pos = 0; pos < 2 * window + 3; pos++) {      // fills, then wraps around
+                    for (int i = 0; i < dim; i++) kv[i] = (float) r.nextGaussian();
+                    float[] vv = kv.clone();
+                    for (int i = 0; i < dim; i++) vv[i] = (float) r.nextGaussian();
+                    ring.push(pos, kv, 0, vv, 0);
+                }
+                float[] q = new float[dim + 2];
+                for (int i = 0; i < q.length; i++) q[i] = (float) (2 * r.nextGaussian());
+                float[] ref = new float[dim + 3], got = new float[dim + 3];
+                float[][] wRef = new float[heads][ring.size()], wGot = new float[heads][ring.size()];
+                Attention.attendPlain(ring, q, 2, ref, 3, heads, hd, ws, wRef);
+                Attention.attend(ring, q, 2, got, 3, heads, hd, ws, wGot);
+                String what = "heads " + heads + ", hd " + hd + ", window " + window;
+                check(what + " output", ref, got);
+                for (int h = 0; h < heads; h++) check(what + " weights of head " + h, wRef[h], wGot[h]);
+            }
+        }
+    }
+
+    static void check(String what, float[] ref, float[] got) {
+        for (int i = 0; i < ref.length; i++) {
+            if (!(Math.abs(ref[i] - got[i]) <= 1e-5 + 1e-4 * Math.abs(ref[i]))) {
+                fail(what + ": |diff| " + Math.abs(ref[i] - got[i]) + " at " + i + " (ref " + ref[i] + ", got " + got[i] + ")");
+            }
+        }
+    }
+}
