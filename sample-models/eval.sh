@@ -20,10 +20,10 @@ mkdir -p runs   # progress logs (git-ignored)
 for m in "$@"; do
   (
     $taipan eval --model "$m" --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
-        --max-distance 128 --task-contexts 256,1024,4096 --samples 12 --seed 0 \
+        --max-distance 128 --task-contexts 256,1024,4096 --samples 16 --seed 0 \
         --out "$m/eval.json" > "$m/eval.txt" 2> "runs/$(basename "$m").eval.log"
     $taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
-        --max-distance 0 --task-contexts 256,1024 --samples 12 --seed 0 \
+        --max-distance 0 --task-contexts 256,1024 --samples 16 --seed 0 \
         --out "$m/eval-anywhere.json" > "$m/eval-anywhere.txt" 2> "runs/$(basename "$m").eval-anywhere.log"
   ) &
 done

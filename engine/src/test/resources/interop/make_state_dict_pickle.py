@@ -3,7 +3,7 @@ CPython's own pickle.Pickler (protocol 2, torch.serialization.DEFAULT_PROTOCOL) 
 persistent_id logic (torch/serialization.py _save). torch itself is not needed: stand-in objects
 carry the same qualified names (torch.FloatStorage, torch._utils._rebuild_tensor_v2, ...), and
 the pickler writes only those names, so the byte stream is the one torch.save writes for the
-same tensors. The Java test TorchSaveFixture must produce exactly these bytes.
+same tensors. The Java test TorchSaveWriter must produce exactly these bytes.
 
 Run: python3 make_state_dict_pickle.py   (from this folder)
 """

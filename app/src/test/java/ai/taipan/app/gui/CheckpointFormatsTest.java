@@ -1,6 +1,7 @@
 package ai.taipan.app.gui;
 
-import ai.taipan.app.gui.TorchSaveFixture.Tensor;
+import ai.taipan.engine.interop.TorchSaveWriter;
+import ai.taipan.engine.interop.TorchSaveWriter.Tensor;
 import ai.taipan.app.logic.io.RecentModelsStore;
 import ai.taipan.app.logic.task.CurrentThreadTaskExecutor;
 import ai.taipan.app.model.ModelCard;
@@ -87,21 +88,21 @@ class CheckpointFormatsTest {
         Files.writeString(folder.resolve("config.json"), MAMBA_SSM_CONFIG);
         Map<String, Tensor> sd = new LinkedHashMap<>();
         long params = 0;
-        TorchSaveFixture.Storage emb = TorchSaveFixture.f32(w.get("backbone.embeddings.weight"));
+        TorchSaveWriter.Storage emb = TorchSaveWriter.f32(w.get("backbone.embeddings.weight"));
         sd.put("backbone.embedding.weight", Tensor.contiguous(emb, 40, 32));
         params += 40 * 32;
         for (int i = 0; i < 2; i++) {
             String p = "backbone.layers." + i + ".";
             for (String n : List.of("mixer.in_proj.weight", "mixer.conv1d.weight", "mixer.conv1d.bias", "mixer.dt_bias",
                     "mixer.A_log", "mixer.D", "mixer.norm.weight", "mixer.out_proj.weight", "norm.weight")) {
-                sd.put(p + n, Tensor.contiguous(TorchSaveFixture.f32(w.get(p + n)), w.shape(p + n)));
+                sd.put(p + n, Tensor.contiguous(TorchSaveWriter.f32(w.get(p + n)), w.shape(p + n)));
                 params += numel(w.shape(p + n));
             }
         }
-        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get("backbone.norm_f.weight")), 32));
+        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get("backbone.norm_f.weight")), 32));
         params += 32;
         sd.put("lm_head.weight", Tensor.contiguous(emb, 40, 32)); // tied: the same storage, as state_dict() saves it
-        TorchSaveFixture.write(folder.resolve("pytorch_model.bin"), "pytorch_model", sd, TorchSaveFixture.metadata("", "backbone"));
+        TorchSaveWriter.write(folder.resolve("pytorch_model.bin"), "pytorch_model", sd, TorchSaveWriter.metadata("", "backbone"));
         return params;
     }
 
@@ -180,8 +181,8 @@ class CheckpointFormatsTest {
         Path marker = tmp.resolve("pwned");
         byte[] cmd = ("touch " + marker).getBytes(StandardCharsets.ISO_8859_1);
         byte[] len = {(byte) cmd.length, (byte) (cmd.length >>> 8), 0, 0};
-        byte[] pkl = TorchSaveFixture.bytes(0x80, 2, "cos\nsystem\n", "q", 0, "X", len, cmd, 0x85, "R", ".");
-        TorchSaveFixture.writeRaw(evil.resolve("pytorch_model.bin"), pkl, Map.of());
+        byte[] pkl = TorchSaveWriter.bytes(0x80, 2, "cos\nsystem\n", "q", 0, "X", len, cmd, 0x85, "R", ".");
+        TorchSaveWriter.writeRaw(evil.resolve("pytorch_model.bin"), pkl, Map.of());
 
         TinyModels.taipanFolder(Files.createDirectories(tmp.resolve("good")), 3);
         vm.models().open(tmp.resolve("good"), "A");

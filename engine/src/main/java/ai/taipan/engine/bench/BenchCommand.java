@@ -5,6 +5,7 @@ import ai.taipan.engine.kernel.Kernels;
 import ai.taipan.engine.kernel.Parallel;
 import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.PresetShape;
 import ai.taipan.engine.model.Preset;
 import ai.taipan.engine.model.Session;
 import ai.taipan.engine.model.TaipanModel;
@@ -204,22 +205,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     ModelConfig presetConfig() {
-        ModelConfig.Builder b = ModelConfig.builder();
-        b.vocabSize = vocab;
-        b.hiddenSize = hiddenSize;
-        b.layerTypes = new ArrayList<>(preset.schedule(layers));
-        b.stateSize = stateSize;
-        b.expand = expand;
-        b.headDim = headDim;
-        b.chunkSize = chunkSize;
-        b.slidingWindow = window;
-        if (b.layerTypes.stream().anyMatch(t -> t != LayerType.MAMBA2)) {
-            int heads = attentionHeads != null ? attentionHeads : Math.max(1, hiddenSize / 16);
-            b.numAttentionHeads = heads;
-            b.attentionHeadDim = Math.max(1, hiddenSize / heads);
-            b.intermediateSize = intermediateSize != null ? intermediateSize : (8 * hiddenSize / 3 + 7) / 8 * 8;
-        }
-        return b.build();
+        return new PresetShape(preset, hiddenSize, layers, vocab, stateSize, headDim, expand, 1, chunkSize,
+                attentionHeads, intermediateSize, window, null, false).build();
     }
 
     private void describe(TaipanModel m, String storage) {

@@ -1,9 +1,9 @@
 package ai.taipan.engine.cli;
 
 import ai.taipan.engine.format.DType;
-import ai.taipan.engine.format.Json;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Preset;
+import ai.taipan.engine.model.PresetShape;
 import ai.taipan.engine.model.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,33 +73,15 @@ public final class InitCommand extends TaipanCommand {
 
     @Override
     protected int execute() {
-        Preset p = Preset.parse(preset);
-        if (p == null) throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; choose one of " + Preset.names());
+        Preset p = PresetShape.parsePreset(preset);
         DType dt = switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
             case "f32" -> DType.F32;
             case "f16" -> DType.F16;
             case "bf16" -> DType.BF16;
             default -> throw new IllegalArgumentException("--dtype: '" + dtype + "' is not f32, f16 or bf16");
         };
-        if (layers <= 0) throw new IllegalArgumentException("--layers must be positive, got " + layers);
-        if (hiddenSize <= 0) throw new IllegalArgumentException("--hidden-size must be positive, got " + hiddenSize);
-
-        ModelConfig.Builder b = ModelConfig.builder();
-        b.vocabSize = vocab;
-        b.hiddenSize = hiddenSize;
-        b.layerTypes = p.schedule(layers);
-        b.tieWordEmbeddings = !untied;
-        b.stateSize = stateSize;
-        b.headDim = headDim;
-        b.expand = expand;
-        b.nGroups = nGroups;
-        b.chunkSize = chunkSize;
-        b.numAttentionHeads = numAttentionHeads != null ? numAttentionHeads : Math.max(1, hiddenSize / 16);
-        b.intermediateSize = intermediateSize != null ? intermediateSize : (8 * hiddenSize / 3 + 7) / 8 * 8;
-        b.slidingWindow = window;
-        b.capacity = capacity;
-        b.tokenizer = Json.mapper().createObjectNode().put("type", "bytes");
-        ModelConfig c = b.build(); // validates every field, naming it
+        ModelConfig c = new PresetShape(p, hiddenSize, layers, vocab, stateSize, headDim, expand, nGroups, chunkSize,
+                numAttentionHeads, intermediateSize, window, capacity, untied).build(); // validates every field, naming it
 
         Path cfg = out.resolve("config.json"), st = out.resolve("model.safetensors");
         if (!force && (Files.exists(cfg) || Files.exists(st))) {

@@ -5,6 +5,7 @@ import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Json;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.PresetShape;
 import ai.taipan.engine.model.Preset;
 import ai.taipan.engine.model.TaipanModel;
 import ai.taipan.engine.model.Weights;
@@ -408,23 +409,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ModelConfig presetConfig() {
-        Preset p = Preset.parse(preset);
-        if (p == null) throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; choose one of " + Preset.names());
-        if (layers <= 0) throw new IllegalArgumentException("--layers must be positive, got " + layers);
-        if (hiddenSize <= 0) throw new IllegalArgumentException("--hidden-size must be positive, got " + hiddenSize);
-        ModelConfig.Builder b = ModelConfig.builder();
-        b.vocabSize = vocab;
-        b.hiddenSize = hiddenSize;
-        b.layerTypes = p.schedule(layers);
-        b.tieWordEmbeddings = !untied;
-        b.stateSize = stateSize;
-        b.headDim = headDim;
-        b.expand = expand;
-        b.nGroups = nGroups;
-        b.numAttentionHeads = attentionHeads != null ? attentionHeads : Math.max(1, hiddenSize / 16);
-        b.intermediateSize = intermediateSize != null ? intermediateSize : (8 * hiddenSize / 3 + 7) / 8 * 8;
-        b.tokenizer = Json.mapper().createObjectNode().put("type", "bytes");
-        return b.build();
+        return new PresetShape(PresetShape.parsePreset(preset), hiddenSize, layers, vocab, stateSize, headDim, expand, nGroups,
+                null, attentionHeads, intermediateSize, null, null, untied).build();
     }
 
     /** Applies --window/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */

@@ -4,8 +4,8 @@ import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Half;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensorsWriter;
-import ai.taipan.engine.interop.TorchSaveFixture.Storage;
-import ai.taipan.engine.interop.TorchSaveFixture.Tensor;
+import ai.taipan.engine.interop.TorchSaveWriter.Storage;
+import ai.taipan.engine.interop.TorchSaveWriter.Tensor;
 import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Mode;
@@ -111,29 +111,29 @@ class ModelSourcesTest {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("config.json"), configJson);
         Map<String, Tensor> sd = new LinkedHashMap<>();
-        Storage emb = TorchSaveFixture.f16(w.get("backbone.embeddings.weight"));
+        Storage emb = TorchSaveWriter.f16(w.get("backbone.embeddings.weight"));
         sd.put("backbone.embedding.weight", Tensor.contiguous(emb, 40, 32));
         for (int i = 0; i < 3; i++) {
             String p = "backbone.layers." + i + ".";
             if (i == 1) {
-                sd.put(p + "mixer.in_proj.weight", Tensor.contiguous(TorchSaveFixture.f32(concat(
+                sd.put(p + "mixer.in_proj.weight", Tensor.contiguous(TorchSaveWriter.f32(concat(
                         w.get(p + "mixer.q_proj.weight"), w.get(p + "mixer.k_proj.weight"), w.get(p + "mixer.v_proj.weight"))), 96, 32));
-                sd.put(p + "mixer.in_proj.bias", Tensor.contiguous(TorchSaveFixture.f32(concat(
+                sd.put(p + "mixer.in_proj.bias", Tensor.contiguous(TorchSaveWriter.f32(concat(
                         w.get(p + "mixer.q_proj.bias"), w.get(p + "mixer.k_proj.bias"), w.get(p + "mixer.v_proj.bias"))), 96));
-                sd.put(p + "mixer.out_proj.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "mixer.o_proj.weight")), 32, 32));
-                sd.put(p + "mixer.out_proj.bias", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "mixer.o_proj.bias")), 32));
+                sd.put(p + "mixer.out_proj.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "mixer.o_proj.weight")), 32, 32));
+                sd.put(p + "mixer.out_proj.bias", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "mixer.o_proj.bias")), 32));
             } else {
                 for (String n : List.of("in_proj.weight", "conv1d.weight", "conv1d.bias", "dt_bias", "A_log", "D", "norm.weight", "out_proj.weight")) {
                     String name = p + "mixer." + n;
-                    Storage s = (i == 0 && n.equals("in_proj.weight")) ? TorchSaveFixture.bf16(w.get(name)) : TorchSaveFixture.f32(w.get(name));
+                    Storage s = (i == 0 && n.equals("in_proj.weight")) ? TorchSaveWriter.bf16(w.get(name)) : TorchSaveWriter.f32(w.get(name));
                     sd.put(name, Tensor.contiguous(s, w.shape(name)));
                 }
             }
-            sd.put(p + "norm.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "norm.weight")), 32));
+            sd.put(p + "norm.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "norm.weight")), 32));
         }
-        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get("backbone.norm_f.weight")), 32));
+        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get("backbone.norm_f.weight")), 32));
         sd.put("lm_head.weight", Tensor.contiguous(emb, 40, 32)); // tied: the same storage, as state_dict() saves it
-        TorchSaveFixture.write(folder.resolve("pytorch_model.bin"), "pytorch_model", sd, TorchSaveFixture.metadata("", "backbone"));
+        TorchSaveWriter.write(folder.resolve("pytorch_model.bin"), "pytorch_model", sd, TorchSaveWriter.metadata("", "backbone"));
     }
 
     @Test
@@ -190,17 +190,17 @@ class ModelSourcesTest {
                 .replace("\"attn_layer_idx\": [1]", "\"attn_layer_idx\": [0]").replace("\"d_intermediate\": 0", "\"d_intermediate\": 100"));
         String p = "backbone.layers.0.";
         Map<String, Tensor> sd = new LinkedHashMap<>();
-        sd.put("backbone.embedding.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get("backbone.embeddings.weight")), 40, 32));
-        sd.put(p + "norm.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "norm.weight")), 32));
-        sd.put(p + "mixer.in_proj.weight", Tensor.contiguous(TorchSaveFixture.f32(concat(
+        sd.put("backbone.embedding.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get("backbone.embeddings.weight")), 40, 32));
+        sd.put(p + "norm.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "norm.weight")), 32));
+        sd.put(p + "mixer.in_proj.weight", Tensor.contiguous(TorchSaveWriter.f32(concat(
                 w.get(p + "mixer.q_proj.weight"), w.get(p + "mixer.k_proj.weight"), w.get(p + "mixer.v_proj.weight"))), 96, 32));
-        sd.put(p + "mixer.out_proj.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "mixer.o_proj.weight")), 32, 32));
-        sd.put(p + "norm2.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "mlp_norm.weight")), 32));
-        sd.put(p + "mlp.fc1.weight", Tensor.contiguous(TorchSaveFixture.f32(concat(
+        sd.put(p + "mixer.out_proj.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "mixer.o_proj.weight")), 32, 32));
+        sd.put(p + "norm2.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "mlp_norm.weight")), 32));
+        sd.put(p + "mlp.fc1.weight", Tensor.contiguous(TorchSaveWriter.f32(concat(
                 w.get(p + "mlp.up_proj.weight"), w.get(p + "mlp.gate_proj.weight"))), 256, 32));
-        sd.put(p + "mlp.fc2.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get(p + "mlp.down_proj.weight")), 32, 128));
-        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveFixture.f32(w.get("backbone.norm_f.weight")), 32));
-        TorchSaveFixture.write(folder.resolve("pytorch_model.bin"), "archive", sd, null);
+        sd.put(p + "mlp.fc2.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get(p + "mlp.down_proj.weight")), 32, 128));
+        sd.put("backbone.norm_f.weight", Tensor.contiguous(TorchSaveWriter.f32(w.get("backbone.norm_f.weight")), 32));
+        TorchSaveWriter.write(folder.resolve("pytorch_model.bin"), "archive", sd, null);
         TaipanModel m = ModelSources.load(folder);
         assertEquals(128, m.config().intermediateSize);
         assertArrayEquals(want, m.logits(IDS, Mode.PARALLEL), 0f);

@@ -3,7 +3,7 @@ package ai.taipan.engine.interop;
 import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensorsWriter;
-import ai.taipan.engine.interop.TorchSaveFixture.Tensor;
+import ai.taipan.engine.interop.TorchSaveWriter.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,11 +87,11 @@ class ShardedCheckpointTest {
     @Test
     void shardedPytorchBinFilesWorkThroughTheSameIndex() throws IOException {
         Map<String, Tensor> s1 = new LinkedHashMap<>();
-        s1.put("a", Tensor.contiguous(TorchSaveFixture.f32(1, 2), 2));
+        s1.put("a", Tensor.contiguous(TorchSaveWriter.f32(1, 2), 2));
         Map<String, Tensor> s2 = new LinkedHashMap<>();
-        s2.put("b", Tensor.contiguous(TorchSaveFixture.bf16(3, 4), 2));
-        TorchSaveFixture.write(dir.resolve("pytorch_model-00001-of-00002.bin"), "archive", s1, null);
-        TorchSaveFixture.write(dir.resolve("pytorch_model-00002-of-00002.bin"), "archive", s2, null);
+        s2.put("b", Tensor.contiguous(TorchSaveWriter.bf16(3, 4), 2));
+        TorchSaveWriter.write(dir.resolve("pytorch_model-00001-of-00002.bin"), "archive", s1, null);
+        TorchSaveWriter.write(dir.resolve("pytorch_model-00002-of-00002.bin"), "archive", s2, null);
         Path index = dir.resolve("pytorch_model.bin.index.json");
         Files.writeString(index, "{\"weight_map\": {\"a\": \"pytorch_model-00001-of-00002.bin\", "
                 + "\"b\": \"pytorch_model-00002-of-00002.bin\"}}");

@@ -3,8 +3,8 @@ package ai.taipan.engine.interop;
 import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Half;
 import ai.taipan.engine.format.ModelFormatException;
-import ai.taipan.engine.interop.TorchSaveFixture.Storage;
-import ai.taipan.engine.interop.TorchSaveFixture.Tensor;
+import ai.taipan.engine.interop.TorchSaveWriter.Storage;
+import ai.taipan.engine.interop.TorchSaveWriter.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static ai.taipan.engine.interop.TorchSaveFixture.bytes;
+import static ai.taipan.engine.interop.TorchSaveWriter.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,11 +29,11 @@ class TorchCheckpointTest {
     private static Map<String, Tensor> scriptStateDict() {
         float[] e = new float[12];
         for (int i = 0; i < 12; i++) e[i] = i + 0.5f;
-        Storage emb = TorchSaveFixture.f32(e);
-        Storage norm = TorchSaveFixture.bf16(1f, 2f, -3f);
+        Storage emb = TorchSaveWriter.f32(e);
+        Storage norm = TorchSaveWriter.bf16(1f, 2f, -3f);
         float[] b = new float[300];
         for (int i = 0; i < 300; i++) b[i] = -i;
-        Storage big = TorchSaveFixture.f32(b);
+        Storage big = TorchSaveWriter.f32(b);
         Map<String, Tensor> sd = new LinkedHashMap<>();
         sd.put("backbone.embedding.weight", Tensor.contiguous(emb, 4, 3));
         sd.put("backbone.norm_f.weight", Tensor.contiguous(norm, 3));
@@ -50,14 +50,14 @@ class TorchCheckpointTest {
         try (InputStream s = getClass().getResourceAsStream("/interop/state_dict_cpython.pkl")) {
             expected = s.readAllBytes();
         }
-        byte[] ours = new TorchSaveFixture.Pickler().stateDict(scriptStateDict(), TorchSaveFixture.metadata("", "backbone"));
+        byte[] ours = new TorchSaveWriter.Pickler().stateDict(scriptStateDict(), TorchSaveWriter.metadata("", "backbone"));
         assertArrayEquals(expected, ours, "Java fixture pickle differs from CPython's protocol-2 stream");
     }
 
     @Test
     void readsTensorsViewsAndTiedStoragesOfATorchSaveZip() throws IOException {
         Path f = dir.resolve("pytorch_model.bin");
-        TorchSaveFixture.write(f, "pytorch_model", scriptStateDict(), TorchSaveFixture.metadata("", "backbone"));
+        TorchSaveWriter.write(f, "pytorch_model", scriptStateDict(), TorchSaveWriter.metadata("", "backbone"));
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertEquals("pytorch_model/", c.archivePrefix());
             assertEquals(List.of("backbone.embedding.weight", "backbone.norm_f.weight", "row", "t", "big", "lm_head.weight"), c.names());
@@ -83,11 +83,11 @@ class TorchCheckpointTest {
     @Test
     void readsF16F64AndI64StoragesAndTheArchivePrefix() throws IOException {
         Map<String, Tensor> sd = new LinkedHashMap<>();
-        sd.put("h", Tensor.contiguous(TorchSaveFixture.f16(0.5f, -2f, 65504f, 1e-7f), 2, 2));
-        sd.put("d", Tensor.contiguous(TorchSaveFixture.f64(1.25, -1e300), 2));
-        sd.put("l", Tensor.contiguous(TorchSaveFixture.i64(7, -9_000_000_000L, 3), 3));
+        sd.put("h", Tensor.contiguous(TorchSaveWriter.f16(0.5f, -2f, 65504f, 1e-7f), 2, 2));
+        sd.put("d", Tensor.contiguous(TorchSaveWriter.f64(1.25, -1e300), 2));
+        sd.put("l", Tensor.contiguous(TorchSaveWriter.i64(7, -9_000_000_000L, 3), 3));
         Path f = dir.resolve("x.pt");
-        TorchSaveFixture.write(f, "archive", sd, null);
+        TorchSaveWriter.write(f, "archive", sd, null);
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertEquals("archive/", c.archivePrefix());
             assertEquals(DType.F16, c.dtype("h"));
@@ -101,9 +101,9 @@ class TorchCheckpointTest {
     @Test
     void manyTensorsUseSetitemsBatchesAndLongMemoIndices() throws IOException {
         Map<String, Tensor> sd = new LinkedHashMap<>();
-        for (int i = 0; i < 1200; i++) sd.put("p" + i, Tensor.contiguous(TorchSaveFixture.f32(i, -i), 2));
+        for (int i = 0; i < 1200; i++) sd.put("p" + i, Tensor.contiguous(TorchSaveWriter.f32(i, -i), 2));
         Path f = dir.resolve("many.bin");
-        TorchSaveFixture.write(f, "archive", sd, null);
+        TorchSaveWriter.write(f, "archive", sd, null);
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertEquals(1200, c.names().size());
             assertArrayEquals(new float[]{1199f, -1199f}, c.readFloats("p1199"), 0f);
@@ -114,7 +114,7 @@ class TorchCheckpointTest {
 
     private ModelFormatException refused(byte[] pkl) throws IOException {
         Path f = dir.resolve("evil.bin");
-        TorchSaveFixture.writeRaw(f, pkl, Map.of());
+        TorchSaveWriter.writeRaw(f, pkl, Map.of());
         return assertThrows(ModelFormatException.class, () -> TorchCheckpoint.open(f));
     }
 
@@ -164,23 +164,23 @@ class TorchCheckpointTest {
 
     @Test
     void refusesAViewPastItsStorageAndAMissingStorageRecord() throws IOException {
-        Storage s = TorchSaveFixture.f32(1, 2, 3);
+        Storage s = TorchSaveWriter.f32(1, 2, 3);
         Map<String, Tensor> sd = new LinkedHashMap<>();
         sd.put("w", new Tensor(s, 2, new long[]{2}, new long[]{1}));
         Path f = dir.resolve("view.bin");
-        TorchSaveFixture.write(f, "archive", sd, null);
+        TorchSaveWriter.write(f, "archive", sd, null);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.open(f));
         assertEquals("w", e.item());
         assertTrue(e.getMessage().contains("storage of 3 elements"), e.getMessage());
 
-        byte[] pkl = new TorchSaveFixture.Pickler().stateDict(Map.of("w", Tensor.contiguous(TorchSaveFixture.f32(1, 2), 2)), null);
+        byte[] pkl = new TorchSaveWriter.Pickler().stateDict(Map.of("w", Tensor.contiguous(TorchSaveWriter.f32(1, 2), 2)), null);
         Path g = dir.resolve("nodata.bin");
-        TorchSaveFixture.writeRaw(g, pkl, Map.of());
+        TorchSaveWriter.writeRaw(g, pkl, Map.of());
         e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.open(g));
         assertTrue(e.getMessage().contains("archive/data/0' is missing"), e.getMessage());
 
         Path h = dir.resolve("short.bin");
-        TorchSaveFixture.writeRaw(h, pkl, Map.of("0", new byte[5]));
+        TorchSaveWriter.writeRaw(h, pkl, Map.of("0", new byte[5]));
         e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.open(h));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }

@@ -170,7 +170,9 @@ public final class WorkbenchCharts {
         LogAxis y = new SpanLogAxis(yLabel);
         y.setBase(10);
         y.setSmallestValue(1e-9);
-        y.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
+        // byte axes in KiB/MiB with a decimal: resident memory spans a few MiB around a GiB, where
+        // "0.#E0" printed every tick alike
+        y.setNumberFormatOverride("bytes".equals(yLabel) ? new ByteCountFormat() : new java.text.DecimalFormat("0.#E0"));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         palette(r);
         XYPlot plot = new XYPlot(dataset, x, y, r);

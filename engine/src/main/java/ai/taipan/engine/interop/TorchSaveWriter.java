@@ -1,4 +1,4 @@
-package ai.taipan.app.gui;
+package ai.taipan.engine.interop;
 
 import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Half;
@@ -25,15 +25,17 @@ import java.util.zip.ZipOutputStream;
  * opcode the way CPython's {@code pickle.Pickler} (protocol 2) does for a state dict — memo puts
  * after every string, global, tuple and reduce result, memo gets for objects seen before
  * (globals, the 'storage' / 'cpu' constants, a storage's key), SETITEMS in batches of 1000, the
- * {@code _metadata} attribute as BUILD state. A copy of the engine's test fixture
- * (engine/src/test/.../interop/TorchSaveFixture.java; test classes do not travel between modules),
- * where {@code TorchCheckpointTest} checks that these bytes equal the stream CPython itself wrote.
+ * {@code _metadata} attribute as BUILD state. {@code TorchCheckpointTest} checks that these bytes
+ * equal the stream CPython itself wrote ({@code state_dict_cpython.pkl}).
+ *
+ * <p>Lives in main code (not a test fixture) because the engine's and the workbench's tests both
+ * build mamba_ssm checkpoints with it, and it is the writer for a future pytorch_model.bin export.
  */
-final class TorchSaveFixture {
-    private TorchSaveFixture() {}
+public final class TorchSaveWriter {
+    private TorchSaveWriter() {}
 
     /** A storage: one record data/&lt;key&gt; of the zip. */
-    static final class Storage {
+    public static final class Storage {
         final String type;
         final DType dtype;
         final long numel;
@@ -49,8 +51,8 @@ final class TorchSaveFixture {
     }
 
     /** A tensor view of a storage. */
-    record Tensor(Storage storage, long offset, long[] size, long[] stride) {
-        static Tensor contiguous(Storage s, long... size) {
+    public record Tensor(Storage storage, long offset, long[] size, long[] stride) {
+        public static Tensor contiguous(Storage s, long... size) {
             long[] stride = new long[size.length];
             long st = 1;
             for (int d = size.length - 1; d >= 0; d--) { stride[d] = st; st *= size[d]; }
@@ -58,38 +60,38 @@ final class TorchSaveFixture {
         }
     }
 
-    static Storage f32(float... v) {
+    public static Storage f32(float... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float x : v) b.putFloat(x);
         return new Storage("FloatStorage", DType.F32, v.length, b.array());
     }
 
-    static Storage f16(float... v) {
+    public static Storage f16(float... v) {
         ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float x : v) b.putShort(Half.floatToF16(x));
         return new Storage("HalfStorage", DType.F16, v.length, b.array());
     }
 
-    static Storage bf16(float... v) {
+    public static Storage bf16(float... v) {
         ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float x : v) b.putShort(Half.floatToBf16(x));
         return new Storage("BFloat16Storage", DType.BF16, v.length, b.array());
     }
 
-    static Storage f64(double... v) {
+    public static Storage f64(double... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (double x : v) b.putDouble(x);
         return new Storage("DoubleStorage", DType.F64, v.length, b.array());
     }
 
-    static Storage i64(long... v) {
+    public static Storage i64(long... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (long x : v) b.putLong(x);
         return new Storage("LongStorage", DType.I64, v.length, b.array());
     }
 
     /** The metadata torch's Module.state_dict attaches: {module prefix: {"version": 1}}. */
-    static Map<String, Map<String, Long>> metadata(String... prefixes) {
+    public static Map<String, Map<String, Long>> metadata(String... prefixes) {
         Map<String, Map<String, Long>> m = new LinkedHashMap<>();
         for (String p : prefixes) {
             Map<String, Long> v = new LinkedHashMap<>();
@@ -100,7 +102,7 @@ final class TorchSaveFixture {
     }
 
     /** Writes the zip torch.save writes for a path: records under {@code prefix} ("archive", the stem…). */
-    static void write(Path file, String prefix, Map<String, Tensor> stateDict, Map<String, Map<String, Long>> metadata)
+    public static void write(Path file, String prefix, Map<String, Tensor> stateDict, Map<String, Map<String, Long>> metadata)
             throws IOException {
         Pickler p = new Pickler();
         byte[] pkl = p.stateDict(stateDict, metadata);
@@ -116,7 +118,7 @@ final class TorchSaveFixture {
     }
 
     /** A zip with a given data.pkl and storages (for malformed / malicious pickles). */
-    static void writeRaw(Path file, byte[] pkl, Map<String, byte[]> records) throws IOException {
+    public static void writeRaw(Path file, byte[] pkl, Map<String, byte[]> records) throws IOException {
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
             stored(z, "archive/data.pkl", pkl);
             stored(z, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
@@ -286,7 +288,7 @@ final class TorchSaveFixture {
     }
 
     /** Concatenates byte fragments (for hand-written malicious pickles). */
-    static byte[] bytes(Object... parts) {
+    public static byte[] bytes(Object... parts) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (Object p : parts) {
             if (p instanceof String s) b.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
