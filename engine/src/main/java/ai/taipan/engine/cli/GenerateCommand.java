@@ -12,18 +12,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code taipan generate}: sample a continuation of a prompt, streamed to stdout as it is produced. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Continue a prompt, streaming the generated text to stdout; a summary line "
                 + "(tokens, prefill time, decode tokens/s, why it stopped, the seed) goes to stderr.",
-                "Temperature 0 is greedy decoding."})
+                "Temperature 0 is greedy decoding. Ctrl-C stops between tokens and still prints the summary."})
 public final class GenerateCommand extends TaipanCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the prompt")
-    String prompt;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    TraceCommand.Input input;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "128", description = "tokens to generate at most (default ${DEFAULT-VALUE})")
     int maxTokens;
@@ -53,16 +56,40 @@ public final class GenerateCommand extends TaipanCommand {
         long s = seed != null ? seed : new SplittableRandom().nextLong() >>> 1;
         SamplingParams params = new SamplingParams(temperature, topK, topP, s, maxTokens, stops); // validates
         TaipanModel m = loadModel(model);
+        int[] promptIds = input.tokens(m);
         PrintWriter o = out();
-        GenerationResult r = Generator.generate(m, m.newSession(), prompt, params, (id, piece) -> {
-            if (!piece.isEmpty()) {
-                o.print(piece);
-                o.flush();
+        // Ctrl-C stops generation between tokens: the text so far and the summary are still printed
+        // before the JVM exits (the hook waits for the generator to return, at most 5 s).
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
             }
-        }, () -> false);
-        o.println();
-        o.flush();
-        if (!quiet) err().println("[" + r.summary() + "; seed " + s + "]");
+        }, "taipan-generate-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            GenerationResult r = Generator.generate(m, m.newSession(), promptIds, params, (id, piece) -> {
+                if (!piece.isEmpty()) {
+                    o.print(piece);
+                    o.flush();
+                }
+            }, interrupted::get);
+            o.println();
+            o.flush();
+            if (!quiet) err().println("[" + r.summary() + "; seed " + s + "]");
+            err().flush();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running (Ctrl-C): it returns now that we are finished
+            }
+        }
         return 0;
     }
 

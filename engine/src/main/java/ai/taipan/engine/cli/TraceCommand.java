@@ -23,12 +23,18 @@ public final class TraceCommand extends TaipanCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
+    /** --prompt TEXT or --ids 3,1,4 (exactly one); generate takes the same. */
     static final class Input {
-        @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the text to trace")
+        @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the text")
         String prompt;
 
         @Option(names = "--ids", required = true, paramLabel = "IDS", description = "or token ids, e.g. 3,1,4")
         String ids;
+
+        /** The token ids of the input (the tokenizer encodes a prompt). */
+        int[] tokens(TaipanModel m) {
+            return ids != null ? parseIds(ids) : m.tokenizer().encode(prompt);
+        }
     }
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "output JSON file (written atomically)")
@@ -37,7 +43,7 @@ public final class TraceCommand extends TaipanCommand {
     @Override
     protected int execute() {
         TaipanModel m = loadModel(model);
-        int[] tokens = input.ids != null ? parseIds(input.ids) : m.tokenizer().encode(input.prompt);
+        int[] tokens = input.tokens(m);
         if (tokens.length == 0) throw new IllegalArgumentException("--prompt is empty: nothing to trace");
         Trace trace = new Trace();
         Session s = m.newSession();

@@ -142,6 +142,16 @@ class TaipanCliTest {
         assertEquals(expected + System.lineSeparator(), g.out());
         assertTrue(g.err().contains("26 prompt tokens") && g.err().contains("stopped: max tokens"), g.err());
 
+        // the same prompt given as token ids: the same greedy continuation; --prompt and --ids exclude each other
+        StringBuilder idList = new StringBuilder();
+        for (int id : ids) idList.append(idList.length() == 0 ? "" : ",").append(id);
+        Run byIds = run("generate", "--model", m, "--ids", idList, "--temperature", 0, "--max-tokens", greedy.length);
+        assertEquals(0, byIds.code(), byIds.err());
+        assertEquals(g.out(), byIds.out());
+        Run both = run("generate", "--model", m, "--ids", idList, "--prompt", prompt);
+        assertEquals(2, both.code());
+        assertTrue(both.err().startsWith("taipan: ") && both.err().contains("mutually exclusive"), both.err());
+
         Run a = run("generate", "--model", m, "--prompt", prompt, "--max-tokens", 40, "--seed", 7, "--top-p", 0.9);
         Run b = run("generate", "--model", m, "--prompt", prompt, "--max-tokens", 40, "--seed", 7, "--top-p", 0.9, "-q");
         Run c = run("generate", "--model", m, "--prompt", prompt, "--max-tokens", 40, "--seed", 8, "--top-p", 0.9);
