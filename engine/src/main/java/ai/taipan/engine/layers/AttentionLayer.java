@@ -1,7 +1,5 @@
 package ai.taipan.engine.layers;
 
-import ai.taipan.engine.kernel.Matrices;
-import ai.taipan.engine.kernel.Matrix;
 import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Weights;
@@ -23,8 +21,7 @@ public final class AttentionLayer implements Layer {
     private final boolean sliding;
     private final float eps;
     private final float[] normW;                 // (D,)
-    private final Matrix wq, wk, wv, wo;         // (A, D) ×3, (D, A)
-    private final float[] bq, bk, bv, bo;        // optional biases, null when absent
+    private final QkvoProjections proj;
     private final Rope rope;
     private final SwiGlu mlp;
 
@@ -39,14 +36,7 @@ public final class AttentionLayer implements Layer {
         window = sliding ? c.slidingWindow : ai.taipan.engine.model.ModelConfig.UNLIMITED;
         eps = (float) c.layerNormEpsilon;
         normW = w.get(p + "norm.weight");
-        wq = Matrices.of(w.get(p + "mixer.q_proj.weight"), dim, D);
-        wk = Matrices.of(w.get(p + "mixer.k_proj.weight"), dim, D);
-        wv = Matrices.of(w.get(p + "mixer.v_proj.weight"), dim, D);
-        wo = Matrices.of(w.get(p + "mixer.o_proj.weight"), D, dim);
-        bq = w.getOrNull(p + "mixer.q_proj.bias");
-        bk = w.getOrNull(p + "mixer.k_proj.bias");
-        bv = w.getOrNull(p + "mixer.v_proj.bias");
-        bo = w.getOrNull(p + "mixer.o_proj.bias");
+        proj = new QkvoProjections(c, p, w);
         rope = new Rope(hd, c.ropeTheta);
         mlp = new SwiGlu(c, p, w);
     }
@@ -59,12 +49,7 @@ public final class AttentionLayer implements Layer {
     public void forward(LayerState st, Workspace ws, int T, int pos0, boolean recurrent, Tracer tracer, Probe probe) {
         KvRing ring = (KvRing) st;
         Ops.rmsNormRows(ws.u, ws.h, normW, T, D, eps);              // u (T, D)
-        Ops.project(wq, ws.q, 0, ws.u, 0, T);                       // q (T, A)
-        Ops.project(wk, ws.k, 0, ws.u, 0, T);                       // k (T, A)
-        Ops.project(wv, ws.v, 0, ws.u, 0, T);                       // v (T, A)
-        Ops.addBiasRows(ws.q, 0, bq, T, dim);
-        Ops.addBiasRows(ws.k, 0, bk, T, dim);
-        Ops.addBiasRows(ws.v, 0, bv, T, dim);
+        proj.qkv(ws, ws.u, T);                                      // q, k, v (T, A)
         for (int t = 0; t < T; t++) {
             int pos = pos0 + t;
             rope.angles(pos, ws.ropeCos, ws.ropeSin);
@@ -74,8 +59,7 @@ public final class AttentionLayer implements Layer {
             ring.push(pos, ws.k, t * dim, ws.v, t * dim);
             Attention.attend(ring, ws.q, t * dim, ws.att, t * dim, heads, hd, ws, null);
         }
-        Ops.project(wo, ws.out, 0, ws.att, 0, T);                   // (T, D)
-        Ops.addBiasRows(ws.out, 0, bo, T, D);
+        proj.out(ws.out, ws.att, T);                                // (T, D)
         for (int i = 0; i < T * D; i++) ws.h[i] += ws.out[i];
         mlp.forward(ws, T);
     }

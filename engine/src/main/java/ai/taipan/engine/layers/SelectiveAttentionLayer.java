@@ -35,8 +35,7 @@ public final class SelectiveAttentionLayer implements Layer {
     private final float[] normW;                 // (D,)
     private final Matrix gate;                   // (2, D)
     private final float[] gateBias;              // (2,)
-    private final Matrix wq, wk, wv, wo;         // (A, D) ×3, (D, A)
-    private final float[] bq, bk, bv, bo;        // optional biases, null when absent
+    private final QkvoProjections proj;
     private final Rope rope;                     // null unless sal_rope
     private final SwiGlu mlp;
 
@@ -52,14 +51,7 @@ public final class SelectiveAttentionLayer implements Layer {
         normW = w.get(p + "norm.weight");
         gate = Matrices.of(w.get(p + "mixer.gate.weight"), 2, D);
         gateBias = w.get(p + "mixer.gate.bias");
-        wq = Matrices.of(w.get(p + "mixer.q_proj.weight"), dim, D);
-        wk = Matrices.of(w.get(p + "mixer.k_proj.weight"), dim, D);
-        wv = Matrices.of(w.get(p + "mixer.v_proj.weight"), dim, D);
-        wo = Matrices.of(w.get(p + "mixer.o_proj.weight"), D, dim);
-        bq = w.getOrNull(p + "mixer.q_proj.bias");
-        bk = w.getOrNull(p + "mixer.k_proj.bias");
-        bv = w.getOrNull(p + "mixer.v_proj.bias");
-        bo = w.getOrNull(p + "mixer.o_proj.bias");
+        proj = new QkvoProjections(c, p, w);
         rope = c.salRope ? new Rope(hd, c.ropeTheta) : null;
         mlp = new SwiGlu(c, p, w);
     }
@@ -86,12 +78,7 @@ public final class SelectiveAttentionLayer implements Layer {
             }
         }
         if (nSel > 0) {
-            Ops.project(wq, ws.q, 0, ws.packed, 0, nSel);           // q (nSel, A)
-            Ops.project(wk, ws.k, 0, ws.packed, 0, nSel);           // k (nSel, A)
-            Ops.project(wv, ws.v, 0, ws.packed, 0, nSel);           // v (nSel, A)
-            Ops.addBiasRows(ws.q, 0, bq, nSel, dim);
-            Ops.addBiasRows(ws.k, 0, bk, nSel, dim);
-            Ops.addBiasRows(ws.v, 0, bv, nSel, dim);
+            proj.qkv(ws, ws.packed, nSel);                          // q, k, v (nSel, A)
         }
 
         // 2. token by token: evict keys that left the window, add a selected token's key, attend
@@ -120,8 +107,7 @@ public final class SelectiveAttentionLayer implements Layer {
 
         // 3. o = o_proj·att for the selected; h_t ← (1 − α_t)·h_t + α_t·o_t
         if (nSel > 0) {
-            Ops.project(wo, ws.packed, 0, ws.att, 0, nSel);         // o (nSel, D)
-            Ops.addBiasRows(ws.packed, 0, bo, nSel, D);
+            proj.out(ws.packed, ws.att, nSel);                      // o (nSel, D)
             for (int j = 0; j < nSel; j++) {
                 int t = ws.selected[j];
                 float alpha = Ops.sigmoid(ws.scores2[2 * t + 1] - ws.scores2[2 * t]);
