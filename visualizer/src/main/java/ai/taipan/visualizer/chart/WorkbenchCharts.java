@@ -61,14 +61,8 @@ public final class WorkbenchCharts {
                     e.position(), e.score0(), e.score1(), rd.data().gateProbability(row, tok),
                     e.selected() ? "selected" : "skipped");
         });
-        XYPlot plot = new XYPlot(dataset, x, y, r);
-        plot.setBackgroundPaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinesVisible(false);
-        plot.setRangeGridlinesVisible(false);
-        JFreeChart chart = new JFreeChart("Gate probability σ(s1 − s0) — dots: routed to attention", TITLE, plot, false);
-        chart.addSubtitle(legend(scale, "p(attend)"));
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return heatmap("Gate probability σ(s1 − s0) — dots: routed to attention",
+                new XYPlot(dataset, x, y, r), scale, "p(attend)");
     }
 
     /** Keeps the row axis labels in step with the dataset after {@link RoutingDataset#setData}. */
@@ -141,14 +135,7 @@ public final class WorkbenchCharts {
         XYBlockRenderer r = new XYBlockRenderer();
         ThreeColorPaintScale scale = ThreeColorPaintScale.sequential(dataset.maxNorm());
         r.setPaintScale(scale);
-        XYPlot plot = new XYPlot(dataset, x, y, r);
-        plot.setBackgroundPaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinesVisible(false);
-        plot.setRangeGridlinesVisible(false);
-        JFreeChart chart = new JFreeChart("SSM state norm (heads × tokens)", TITLE, plot, false);
-        chart.addSubtitle(legend(scale, "‖S‖"));
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return heatmap("SSM state norm (heads × tokens)", new XYPlot(dataset, x, y, r), scale, "‖S‖");
     }
 
     /** Re-scales the colour legend of a state heatmap after the data or row changed. */
@@ -263,6 +250,17 @@ public final class WorkbenchCharts {
 
     static void palette(org.jfree.chart.renderer.xy.AbstractXYItemRenderer r) {
         for (int i = 0; i < 64; i++) r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
+
+    /** The common dress of the two heatmaps: grey background, no grid lines, colour legend on the right. */
+    private static JFreeChart heatmap(String title, XYPlot plot, ThreeColorPaintScale scale, String legendLabel) {
+        plot.setBackgroundPaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        JFreeChart chart = new JFreeChart(title, TITLE, plot, false);
+        chart.addSubtitle(legend(scale, legendLabel));
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
     }
 
     private static PaintScaleLegend legend(ThreeColorPaintScale scale, String label) {
