@@ -1,7 +1,11 @@
 package ai.taipan.engine.bench;
 
 import ai.taipan.engine.format.Json;
+import ai.taipan.engine.format.DType;
+import ai.taipan.engine.kernel.DispatchTable;
+import ai.taipan.engine.kernel.KernelCalibration;
 import ai.taipan.engine.kernel.Kernels;
+import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Parallel;
 import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
@@ -32,6 +36,9 @@ import java.util.concurrent.Callable;
  *
  * <p>One run measures, in order:
  * <ol>
+ *   <li>with {@code --calibrate}: both kernel paths timed on the model's own weight shapes, written
+ *       to the dispatch table that {@code --kernels auto} follows ({@link KernelCalibration}); in
+ *       every run, the path that serves each shape's matvec and prefill matmul ("kernel_dispatch");</li>
  *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores;</li>
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
  *       ratio to the bandwidth roofline = measured bandwidth ÷ weight bytes read per token;</li>
@@ -78,6 +85,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--kernels", defaultValue = "auto", description = "Kernel path: auto, vector, nd4j, scalar.")
     String kernels;
+
+    @Option(names = "--calibrate", description = "Time both kernel paths (vector, ND4J) on this model's weight shapes first and "
+            + "write the dispatch table that --kernels auto follows (user cache dir, or -Dtaipan.kernels.table).")
+    boolean calibrate;
+
+    @Option(names = "--calibrate-ms", defaultValue = "40", description = "Length of one timed calibration block, ms (5 per path and shape).")
+    int calibrateMs;
 
     @Option(names = "--decode-tokens", defaultValue = "128", description = "Decode steps timed (tg128).")
     int decodeTokens;
@@ -146,7 +160,9 @@ public final class BenchCommand implements Callable<Integer> {
             machine();
             HardwareProbe.Limits hw = hardware();
             TaipanModel m = build();
+            if (calibrate) m = calibrate(m, storage);
             describe(m, storage);
+            dispatch(m, storage);
             warmUp(m);
             decode(m, hw);
             prefill(m, hw, pp);
@@ -223,6 +239,74 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("weight_bytes_per_token", weightBytesPerToken(m, storage));
         n.put("prefill_flops_per_token", prefillFlopsPerToken(c, chunkOf(c)));
         out.printf("Model: %s, %,d parameters, %s weights, kernels %s%n", n.get("source").asText(), m.parameterCount(), storage, n.get("kernels").asText());
+    }
+
+    /** The distinct weight-matrix shapes of a model (rows, cols), in tensor order, with how many matrices have each. */
+    static java.util.Map<KernelCalibration.Shape, Integer> matrixShapes(TaipanModel m) {
+        java.util.Map<KernelCalibration.Shape, Integer> shapes = new java.util.LinkedHashMap<>();
+        ModelConfig c = m.config();
+        for (String name : m.weights().tensors().keySet()) {
+            boolean head = name.equals("backbone.embeddings.weight") && c.tieWordEmbeddings;
+            if (!head && !isMatrix(name)) continue;
+            long[] sh = m.weights().shape(name);
+            shapes.merge(new KernelCalibration.Shape((int) sh[0], (int) sh[1]), 1, Integer::sum);
+        }
+        return shapes;
+    }
+
+    /** Token counts calibrated: 1 (decode matvec), a small block, and the prefill chunk. */
+    static int[] calibrationTokens(ModelConfig c) {
+        return java.util.stream.IntStream.of(1, Math.min(16, c.chunkSize), c.chunkSize).filter(t -> t >= 1).distinct().sorted().toArray();
+    }
+
+    /**
+     * {@code --calibrate}: measures both paths on this model's shapes, merges the result into the
+     * dispatch table file (atomically), and rebuilds the model's matrices so that AUTO follows it.
+     */
+    private TaipanModel calibrate(TaipanModel m, String storage) {
+        java.nio.file.Path file = Kernels.dispatchTableFile();
+        DType d = DType.parse(storage.toUpperCase(Locale.ROOT));
+        int[] tokens = calibrationTokens(m.config());
+        out.printf("Calibrating kernel paths on %d weight shapes x tokens %s (%s weights) ...%n",
+                matrixShapes(m).size(), Arrays.toString(tokens), storage);
+        long t0 = System.nanoTime();
+        DispatchTable measured = KernelCalibration.measure(matrixShapes(m).keySet(), d, tokens, calibrateMs * 1_000_000L, out::println);
+        KernelCalibration.writeMerged(file, measured);
+        ObjectNode cal = result.putObject("calibration");
+        cal.put("file", file.toAbsolutePath().toString());
+        cal.put("seconds", (System.nanoTime() - t0) / 1e9);
+        cal.set("entries", measured.toJson().get("entries"));
+        out.println("Dispatch table written: " + file.toAbsolutePath());
+        write();
+        return new TaipanModel(m.config(), m.weights(), m.tokenizer()); // re-wrap the weights under the new table
+    }
+
+    /** Which path serves each shape's decode (T = 1) and prefill-chunk calls, as the model was built. */
+    private void dispatch(TaipanModel m, String storage) {
+        Kernels.Path requested = Kernels.path();
+        DType d = DType.parse(storage.toUpperCase(Locale.ROOT));
+        int chunk = chunkOf(m.config());
+        ObjectNode n = result.putObject("kernel_dispatch");
+        n.put("requested", requested.name().toLowerCase(Locale.ROOT));
+        n.put("table", Kernels.dispatchTableFile().toAbsolutePath().toString());
+        n.put("status", Kernels.dispatchStatus());
+        ArrayNode rows = n.putArray("shapes");
+        out.printf("Kernels (%s): %s%n", requested.name().toLowerCase(Locale.ROOT), Kernels.dispatchStatus());
+        out.printf("  %-14s %8s %10s %14s%n", "shape", "matrices", "matvec", "matmul T=" + chunk);
+        for (var e : matrixShapes(m).entrySet()) {
+            KernelCalibration.Shape s = e.getKey();
+            Kernels.Path pv = Matrices.planned(d, s.rows(), s.cols(), 1, requested);
+            Kernels.Path pm = Matrices.planned(d, s.rows(), s.cols(), chunk, requested);
+            ObjectNode r = rows.addObject();
+            r.put("rows", s.rows());
+            r.put("cols", s.cols());
+            r.put("matrices", e.getValue());
+            r.put("matvec", pv.name().toLowerCase(Locale.ROOT));
+            r.put("matmul_tokens", chunk);
+            r.put("matmul", pm.name().toLowerCase(Locale.ROOT));
+            out.printf("  %-14s %8d %10s %14s%n", s.rows() + "x" + s.cols(), e.getValue(),
+                    pv.name().toLowerCase(Locale.ROOT), pm.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** Gets the kernels compiled (the Vector API is ~100× slower before C2 compiles it). */

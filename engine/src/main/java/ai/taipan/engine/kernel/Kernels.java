@@ -55,6 +55,90 @@ public final class Kernels {
         return VECTOR_AVAILABLE && path() != Path.SCALAR;
     }
 
+    // ---- AUTO's measured dispatch table (DispatchTable, written by `taipan bench --calibrate`)
+
+    /** File name of the dispatch table in the cache directory. */
+    public static final String DISPATCH_FILE = "kernel-dispatch.json";
+
+    /**
+     * Where the dispatch table lives: {@code taipan.kernels.table} if set; else
+     * {@code <taipan.cache.dir>/kernel-dispatch.json} (the packaged launcher sets taipan.cache.dir to
+     * the user's XDG cache, installer.InstalledMain); else the same XDG rule here:
+     * {@code $XDG_CACHE_HOME/taipan-workbench} when that is an absolute path, else
+     * {@code ~/.cache/taipan-workbench}.
+     */
+    public static java.nio.file.Path dispatchTableFile() {
+        String explicit = System.getProperty("taipan.kernels.table");
+        if (explicit != null && !explicit.isBlank()) return java.nio.file.Path.of(explicit.trim());
+        String cache = System.getProperty("taipan.cache.dir");
+        if (cache != null && !cache.isBlank()) return java.nio.file.Path.of(cache.trim(), DISPATCH_FILE);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        java.nio.file.Path base = xdg != null && !xdg.isEmpty() && java.nio.file.Path.of(xdg).isAbsolute()
+                ? java.nio.file.Path.of(xdg) : java.nio.file.Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("taipan-workbench").resolve(DISPATCH_FILE);
+    }
+
+    /** The table last read, keyed by file, size and modification time (re-read when the file changes). */
+    private static final class Loaded {
+        final String key;
+        final DispatchTable table; // null when absent or ignored
+        final String status;
+
+        Loaded(String key, DispatchTable table, String status) {
+            this.key = key;
+            this.table = table;
+            this.status = status;
+        }
+    }
+
+    private static volatile Loaded loaded;
+
+    /**
+     * The measured dispatch table AUTO follows, or null when there is none to follow.
+     *
+     * <p>Design choice: a table that cannot be used — unreadable, corrupt, "lying" (a path its own
+     * timings contradict, see {@link DispatchTable#read}), or measured on another machine (CPU,
+     * cores or kernel threads differ) — is <em>ignored with a one-line warning on stderr</em> naming
+     * the file and the problem, and AUTO uses the vector kernels. It is a cache: a bad cache file
+     * must not stop a user from running a model, and {@code taipan bench --calibrate} rewrites it.
+     * {@link DispatchTable#read} itself throws, for callers that want the error.
+     */
+    public static DispatchTable dispatchTable() { return load().table; }
+
+    /** One line: which table AUTO follows, or why none ("absent", "ignored: ..."). */
+    public static String dispatchStatus() { return load().status; }
+
+    private static synchronized Loaded load() {
+        java.nio.file.Path f = dispatchTableFile();
+        String key;
+        try {
+            var attrs = java.nio.file.Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+            key = f.toAbsolutePath() + "|" + attrs.size() + "|" + attrs.lastModifiedTime().toMillis();
+        } catch (java.io.IOException e) {
+            key = f.toAbsolutePath() + "|absent";
+        }
+        Loaded l = loaded;
+        if (l != null && l.key.equals(key)) return l;
+        if (key.endsWith("|absent")) {
+            l = new Loaded(key, null, "no dispatch table at " + f + ": auto uses the vector kernels (taipan bench --calibrate measures one)");
+        } else {
+            try {
+                DispatchTable t = DispatchTable.read(f);
+                DispatchTable.Machine here = DispatchTable.Machine.current();
+                if (!t.machine().equals(here)) {
+                    throw new DispatchTable.DispatchTableException(f, "measured on " + t.machine() + ", this is " + here);
+                }
+                l = new Loaded(key, t, "dispatch table " + f + " (" + t.entries().size() + " measured products)");
+            } catch (DispatchTable.DispatchTableException e) {
+                String msg = e.getMessage() + "; ignored, auto uses the vector kernels (rerun taipan bench --calibrate)";
+                System.err.println("taipan: warning: " + msg);
+                l = new Loaded(key, null, msg);
+            }
+        }
+        loaded = l;
+        return l;
+    }
+
     private static boolean probeVector() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {

@@ -12,7 +12,8 @@ import ai.taipan.engine.format.DType;
  *       to SCALAR when jdk.incubator.vector is not in the JVM;</li>
  *   <li>ND4J — Nd4j.gemm on F32 ({@link Nd4jMatrix}); ND4J has no fast F16/BF16 CPU gemm, so half
  *       storage on this path uses the vector kernels;</li>
- *   <li>AUTO — see {@link #choose}.</li>
+ *   <li>AUTO — per operation and size from the measured dispatch table when there is one
+ *       ({@link DispatchTable}, {@link DispatchMatrix}); else VECTOR, see {@link #choose}.</li>
  * </ul>
  * Storage ({@code taipan.weights}): F32, or F16/BF16 rounded to nearest even and widened in the
  * kernel (half the bytes per decode token, which is bandwidth-bound).
@@ -42,7 +43,32 @@ public final class Matrices {
         if (storage != DType.F32 && storage != DType.F16 && storage != DType.BF16) {
             throw new IllegalArgumentException("weights can be stored as F32, F16 or BF16, not " + storage);
         }
-        Kernels.Path p = choose(path, storage, rows, cols);
+        if (path == Kernels.Path.AUTO && storage == DType.F32 && Kernels.vectorAvailable()) {
+            DispatchTable t = Kernels.dispatchTable();
+            if (t != null && t.anyNd4j(storage, rows, cols)) {
+                Matrix nd4j = nd4jOrNull(w, rows, cols);
+                if (nd4j != null) {
+                    return new DispatchMatrix(create(w, rows, cols, storage, Kernels.Path.VECTOR), nd4j, t.shape(storage, rows, cols));
+                }
+            }
+        }
+        return create(w, rows, cols, storage, choose(path, storage, rows, cols));
+    }
+
+    /**
+     * The path {@link #of(float[], int, int, DType, Kernels.Path)} would use for a call of
+     * {@code tokens} tokens on a matrix of this shape and storage (what {@code taipan bench} reports
+     * per shape), without building one.
+     */
+    public static Kernels.Path planned(DType storage, int rows, int cols, int tokens, Kernels.Path path) {
+        if (path == Kernels.Path.AUTO && storage == DType.F32 && Kernels.vectorAvailable() && !nd4jBroken) {
+            DispatchTable t = Kernels.dispatchTable();
+            if (t != null && t.anyNd4j(storage, rows, cols)) return t.lookup(storage, rows, cols, tokens);
+        }
+        return choose(path, storage, rows, cols);
+    }
+
+    private static Matrix create(float[] w, int rows, int cols, DType storage, Kernels.Path p) {
         switch (p) {
             case ND4J:
                 return (Matrix) Kernels.instantiate("ai.taipan.engine.kernel.Nd4jMatrix",
@@ -59,10 +85,33 @@ public final class Matrices {
         }
     }
 
+    private static volatile boolean nd4jBroken;
+
     /**
-     * The path that will serve a matrix of this shape and storage.
+     * ND4J for AUTO, or null (with one warning) when its natives do not load on this machine: AUTO
+     * then stays on the vector kernels instead of failing. A forced {@code nd4j} fails loudly instead.
+     */
+    private static Matrix nd4jOrNull(float[] w, int rows, int cols) {
+        if (nd4jBroken) return null;
+        try {
+            return create(w, rows, cols, DType.F32, Kernels.Path.ND4J);
+        } catch (RuntimeException | LinkageError e) {
+            nd4jBroken = true;
+            System.err.println("taipan: warning: the dispatch table chose ND4J but it cannot be loaded ("
+                    + e + "); auto uses the vector kernels");
+            return null;
+        }
+    }
+
+    /**
+     * The path that will serve a matrix of this shape and storage when no measured dispatch table
+     * applies.
      *
-     * <p>AUTO → VECTOR whenever the module is present (else SCALAR). Measured per core (thread CPU
+     * <p>AUTO with a dispatch table ({@link Kernels#dispatchTable()}, measured on this machine by
+     * {@code taipan bench --calibrate}) that found ND4J faster for some call on this F32 shape gets a
+     * {@link DispatchMatrix}, which routes each call by its token count (see {@link #of(float[], int, int, DType, Kernels.Path)}).
+     * Without one, AUTO → VECTOR whenever the module is present (else SCALAR): the default never
+     * guesses in ND4J's favour. Measured per core (thread CPU
      * time, 1 thread, OMP_NUM_THREADS=1; the 2-core machine was shared, so wall times were not
      * usable): matvec, the decode op, is 3–5× faster on the vector panels than through Nd4j.gemm
      * (768×1536: 171 vs 485 µs; 64×64: 0.29 vs 22 µs); matmul at 64–256 tokens reaches 60–95 GFLOP/s

@@ -31,6 +31,12 @@ public interface Matrix {
     /** Copies row r (widened to float) into dst[off .. off+cols). */
     void row(int r, float[] dst, int off);
 
+    /**
+     * The path that serves a call of {@code tokens} tokens (1 = matvec): fixed for most matrices;
+     * under AUTO with a measured dispatch table ({@link DispatchTable}) it can depend on the count.
+     */
+    Kernels.Path pathFor(int tokens);
+
     /** Bytes the weights occupy. */
     default long bytes() { return (long) rows() * cols() * dtype().bytes(); }
 }

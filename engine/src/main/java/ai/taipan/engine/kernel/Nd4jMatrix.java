@@ -49,6 +49,7 @@ final class Nd4jMatrix implements Matrix {
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public DType dtype() { return DType.F32; }
+    @Override public Kernels.Path pathFor(int tokens) { return Kernels.Path.ND4J; }
 
     @Override
     public void matvec(float[] out, int outOff, float[] x, int xOff) { matmul(out, outOff, x, xOff, 1); }

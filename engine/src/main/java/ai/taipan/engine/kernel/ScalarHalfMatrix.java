@@ -33,6 +33,7 @@ public final class ScalarHalfMatrix implements Matrix {
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public DType dtype() { return dtype; }
+    @Override public Kernels.Path pathFor(int tokens) { return Kernels.Path.SCALAR; }
 
     @Override
     public void matvec(float[] out, int outOff, float[] x, int xOff) {

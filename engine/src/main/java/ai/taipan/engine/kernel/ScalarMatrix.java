@@ -19,6 +19,7 @@ public final class ScalarMatrix implements Matrix {
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public DType dtype() { return DType.F32; }
+    @Override public Kernels.Path pathFor(int tokens) { return Kernels.Path.SCALAR; }
 
     /** The backing array (rows, cols). */
     public float[] data() { return w; }

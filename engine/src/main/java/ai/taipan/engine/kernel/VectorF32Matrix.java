@@ -31,6 +31,7 @@ final class VectorF32Matrix implements Matrix {
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public DType dtype() { return DType.F32; }
+    @Override public Kernels.Path pathFor(int tokens) { return Kernels.Path.VECTOR; }
 
     @Override
     public void matvec(float[] out, int outOff, float[] x, int xOff) {

@@ -69,6 +69,7 @@ final class VectorHalfMatrix implements Matrix {
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
     @Override public DType dtype() { return dtype; }
+    @Override public Kernels.Path pathFor(int tokens) { return Kernels.Path.VECTOR; }
 
     private static FloatVector bf16Low(IntVector v) { return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(); }
 

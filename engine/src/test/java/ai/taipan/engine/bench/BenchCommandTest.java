@@ -77,6 +77,45 @@ class BenchCommandTest {
         assertEquals(sw.get(0).get("state_bytes").asLong(), sw.get(1).get("state_bytes").asLong());
     }
 
+    /**
+     * --calibrate on a tiny mamba2: the table lands in the configured file, holds an entry per
+     * shape × token count (1, 16 capped at the chunk, the chunk), and the "kernel_dispatch" section
+     * reports for every shape the path the table's verdict names.
+     */
+    @Test
+    void calibrateWritesTheTableAndReportsTheChosenPaths() throws Exception {
+        Path table = dir.resolve("cache/kernel-dispatch.json");
+        String old = System.getProperty("taipan.kernels.table");
+        System.setProperty("taipan.kernels.table", table.toString());
+        try {
+            JsonNode j = run("--preset", "mamba2", "--hidden-size", "32", "--layers", "2", "--state-size", "8",
+                    "--head-dim", "8", "--vocab", "64", "--chunk-size", "8", "--decode-tokens", "2", "--prefill", "16",
+                    "--sweep", "none", "--repeat", "1", "--probe-mb", "16", "--probe-ms", "10",
+                    "--calibrate", "--calibrate-ms", "1", "--json", dir.resolve("b.json").toString());
+            var t = ai.taipan.engine.kernel.DispatchTable.read(table);
+            // shapes: in_proj (2·64 + 2·8 + 8 heads = 152) x 32, out_proj 32 x 64, tied head 64 x 32; tokens 1, 8
+            assertEquals(3 * 2, t.entries().size(), t.entries().toString());
+            assertEquals(6, j.get("calibration").get("entries").size());
+            JsonNode kd = j.get("kernel_dispatch");
+            assertEquals("auto", kd.get("requested").asText());
+            assertTrue(kd.get("status").asText().contains(table.toString()), kd.toString());
+            assertEquals(3, kd.get("shapes").size());
+            for (JsonNode s : kd.get("shapes")) {
+                var f32 = ai.taipan.engine.format.DType.F32;
+                int rows = s.get("rows").asInt(), cols = s.get("cols").asInt();
+                String expectMatvec = t.anyNd4j(f32, rows, cols) ? t.lookup(f32, rows, cols, 1).name().toLowerCase() : "vector";
+                String expectMatmul = t.anyNd4j(f32, rows, cols) ? t.lookup(f32, rows, cols, 8).name().toLowerCase() : "vector";
+                assertEquals(expectMatvec, s.get("matvec").asText(), s.toString());
+                assertEquals(expectMatmul, s.get("matmul").asText(), s.toString());
+                assertEquals(8, s.get("matmul_tokens").asInt());
+            }
+            assertTrue(j.get("complete").asBoolean());
+        } finally {
+            if (old == null) System.clearProperty("taipan.kernels.table");
+            else System.setProperty("taipan.kernels.table", old);
+        }
+    }
+
     @Test
     void aContextThatCannotFitIsPredictedNotRun() throws Exception {
         JsonNode j = run("--preset", "transformer", "--hidden-size", "32", "--layers", "2", "--vocab", "64",
