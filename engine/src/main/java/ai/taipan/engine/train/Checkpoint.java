@@ -1,11 +1,13 @@
 package ai.taipan.engine.train;
 
 import ai.taipan.engine.format.AtomicFiles;
+import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Json;
 import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensors;
 import ai.taipan.engine.format.SafeTensorsWriter;
 import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.Weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +35,9 @@ import java.util.List;
  * <pre>
  *   DIR/LATEST                      "step-000200" — the newest verified checkpoint (rewritten atomically)
  *   DIR/step-000200/config.json     the model config
+ *   DIR/step-000200/model.safetensors     the weights as F32: the folder is also a model folder, so
+ *                                   {@code taipan eval --model DIR/step-000200} (or the workbench)
+ *                                   can watch a run while it trains; resuming never reads this file
  *   DIR/step-000200/trainer.safetensors   F64 "weights", "adam.m", "adam.v" (ParamLayout order)
  *   DIR/step-000200/state.json      step, options, data items, data position, RNG scheme, the
  *                                   original command, SHA-256 of trainer.safetensors
@@ -45,7 +50,8 @@ import java.util.List;
  */
 public final class Checkpoint {
     static final String LATEST = "LATEST";
-    static final String STATE = "state.json", TENSORS = "trainer.safetensors", CONFIG = "config.json";
+    static final String STATE = "state.json", TENSORS = "trainer.safetensors", CONFIG = "config.json",
+            MODEL = "model.safetensors";
     /** Checkpoints kept (newest first). */
     static final int KEEP = 2;
     /** Test hook: corrupts the written tensor file before verification (simulates a bad disk write). */
@@ -77,6 +83,7 @@ public final class Checkpoint {
                 corrupt(tmp.resolve(TENSORS));
             }
             tr.config().write(tmp.resolve(CONFIG));
+            Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(tmp.resolve(MODEL), DType.F32);
             ObjectNode st = Json.mapper().createObjectNode();
             st.put("format", "taipan-train-checkpoint/1");
             st.put("step", tr.step());

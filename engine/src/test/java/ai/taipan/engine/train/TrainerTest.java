@@ -158,6 +158,11 @@ class TrainerTest {
             float[] e = st.readFloats("backbone.embeddings.weight");
             assertEquals((float) wa[0], e[0]);
         }
+        // every checkpoint folder is also a model folder with the checkpoint's weights (to evaluate a run as it trains)
+        Path ck = Checkpoint.loadLatest(split.resolve("checkpoints")).folder();
+        ai.taipan.engine.model.TaipanModel snap = ai.taipan.engine.model.TaipanModel.load(ck);
+        float[] se = snap.weights().tensors().get("backbone.embeddings.weight");
+        for (int i = 0; i < 50; i++) assertEquals((float) wb[i], se[i], "checkpoint model weight " + i);
         String card = Files.readString(full.resolve("MODEL_CARD.md"));
         assertTrue(card.contains("\ntaipan train --model " + init) && card.contains("--seed 5"), card);
         assertTrue(card.contains("| tokens | 512 |"), card);
