@@ -123,21 +123,17 @@ final class VectorKernels {
             v = FloatVector.broadcast(S, x[x5 + c]);
             a5 = w0.fma(v, a5); b5 = w1.fma(v, b5);
         }
-        if (acc) {
-            storeAdd(a0, out, o, valid); storeAdd(b0, out, o + L, valid - L); o += rows;
-            storeAdd(a1, out, o, valid); storeAdd(b1v, out, o + L, valid - L); o += rows;
-            storeAdd(a2, out, o, valid); storeAdd(b2, out, o + L, valid - L); o += rows;
-            storeAdd(a3, out, o, valid); storeAdd(b3, out, o + L, valid - L); o += rows;
-            storeAdd(a4, out, o, valid); storeAdd(b4, out, o + L, valid - L); o += rows;
-            storeAdd(a5, out, o, valid); storeAdd(b5, out, o + L, valid - L);
-            return;
-        }
-        store(a0, out, o, valid); store(b0, out, o + L, valid - L); o += rows;
-        store(a1, out, o, valid); store(b1v, out, o + L, valid - L); o += rows;
-        store(a2, out, o, valid); store(b2, out, o + L, valid - L); o += rows;
-        store(a3, out, o, valid); store(b3, out, o + L, valid - L); o += rows;
-        store(a4, out, o, valid); store(b4, out, o + L, valid - L); o += rows;
-        store(a5, out, o, valid); store(b5, out, o + L, valid - L);
+        put(a0, out, o, valid, acc); put(b0, out, o + L, valid - L, acc); o += rows;
+        put(a1, out, o, valid, acc); put(b1v, out, o + L, valid - L, acc); o += rows;
+        put(a2, out, o, valid, acc); put(b2, out, o + L, valid - L, acc); o += rows;
+        put(a3, out, o, valid, acc); put(b3, out, o + L, valid - L, acc); o += rows;
+        put(a4, out, o, valid, acc); put(b4, out, o + L, valid - L, acc); o += rows;
+        put(a5, out, o, valid, acc); put(b5, out, o + L, valid - L, acc);
+    }
+
+    private static void put(FloatVector v, float[] out, int off, int valid, boolean acc) {
+        if (acc) storeAdd(v, out, off, valid);
+        else store(v, out, off, valid);
     }
 
     /** out[off .. off+valid) += the first valid lanes of v (valid ≤ 0: nothing). */
