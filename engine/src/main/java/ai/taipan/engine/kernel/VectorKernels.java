@@ -79,21 +79,38 @@ final class VectorKernels {
      */
     static void matvec2Groups(float[] p, int baseA, int baseB, int cols, float[] x, int xOff,
                               float[] out, int outA, int validA, int outB, int validB) {
+        // per group exactly matvecGroup's arithmetic (two columns per step into two chains, added
+        // at the end), so a row's result does not depend on which of the two kernels computed it
+        // (Session.prefill's last-token logits equal the sink's, bit for bit)
         int a1 = baseA + L * cols, b1 = baseB + L * cols;
-        FloatVector u0 = FloatVector.zero(S), u1 = FloatVector.zero(S);
-        FloatVector v0 = FloatVector.zero(S), v1 = FloatVector.zero(S);
-        for (int c = 0; c < cols; c++) {
-            FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), uc0 = FloatVector.zero(S), uc1 = FloatVector.zero(S);
+        FloatVector va0 = FloatVector.zero(S), va1 = FloatVector.zero(S), vc0 = FloatVector.zero(S), vc1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 1 < cols; c += 2) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
+            FloatVector x1 = FloatVector.broadcast(S, x[xOff + c + 1]);
             int o = c * L;
-            u0 = FloatVector.fromArray(S, p, baseA + o).fma(xc, u0);
-            u1 = FloatVector.fromArray(S, p, a1 + o).fma(xc, u1);
-            v0 = FloatVector.fromArray(S, p, baseB + o).fma(xc, v0);
-            v1 = FloatVector.fromArray(S, p, b1 + o).fma(xc, v1);
+            ua0 = FloatVector.fromArray(S, p, baseA + o).fma(x0, ua0);
+            ua1 = FloatVector.fromArray(S, p, a1 + o).fma(x0, ua1);
+            va0 = FloatVector.fromArray(S, p, baseB + o).fma(x0, va0);
+            va1 = FloatVector.fromArray(S, p, b1 + o).fma(x0, va1);
+            uc0 = FloatVector.fromArray(S, p, baseA + o + L).fma(x1, uc0);
+            uc1 = FloatVector.fromArray(S, p, a1 + o + L).fma(x1, uc1);
+            vc0 = FloatVector.fromArray(S, p, baseB + o + L).fma(x1, vc0);
+            vc1 = FloatVector.fromArray(S, p, b1 + o + L).fma(x1, vc1);
         }
-        store(u0, out, outA, validA);
-        store(u1, out, outA + L, validA - L);
-        store(v0, out, outB, validB);
-        store(v1, out, outB + L, validB - L);
+        if (c < cols) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
+            int o = c * L;
+            ua0 = FloatVector.fromArray(S, p, baseA + o).fma(x0, ua0);
+            ua1 = FloatVector.fromArray(S, p, a1 + o).fma(x0, ua1);
+            va0 = FloatVector.fromArray(S, p, baseB + o).fma(x0, va0);
+            va1 = FloatVector.fromArray(S, p, b1 + o).fma(x0, va1);
+        }
+        store(ua0.add(uc0), out, outA, validA);
+        store(ua1.add(uc1), out, outA + L, validA - L);
+        store(va0.add(vc0), out, outB, validB);
+        store(va1.add(vc1), out, outB + L, validB - L);
     }
 
     /**

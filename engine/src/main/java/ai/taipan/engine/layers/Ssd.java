@@ -165,12 +165,16 @@ public final class Ssd {
             final int Q = Math.min(chunk, T - c0), start = c0;
             float[] cb = scratch.cb;
             for (int g = 0; g < G; g++) {
-                // cb[t, s] = C_t · B_s for s ≤ t (the masked "C Bᵀ" of the group), (Q, Q)
-                for (int t = 0; t < Q; t++) {
-                    int co = cOff(c0 + t, g);
-                    for (int s = 0; s <= t; s++) cb[t * Q + s] = VectorOps.dot(xbc, co, xbc, bOff(c0 + s, g), N);
-                }
+                // cb[t, s] = C_t · B_s for s ≤ t (the masked "C Bᵀ" of the group), (Q, Q), rows
+                // split over the kernel threads in pairs (t, Q−1−t) so that every thread gets an
+                // equal share of the triangle
                 final int group = g;
+                Parallel.forRange((Q + 1) / 2, 8, (lo, hi) -> {
+                    for (int k = lo; k < hi; k++) {
+                        cbRow(cb, xbc, start, Q, group, k);
+                        if (Q - 1 - k != k) cbRow(cb, xbc, start, Q, group, Q - 1 - k);
+                    }
+                });
                 scratch.claim.set(0);
                 Parallel.forRange(headsPerGroup, 1, (lo, hi) -> {
                     Scratch.Slot sl = scratch.slots[scratch.claim.getAndIncrement()];
@@ -180,6 +184,11 @@ public final class Ssd {
                 });
             }
         }
+    }
+
+    private void cbRow(float[] cb, float[] xbc, int c0, int Q, int g, int t) {
+        int co = cOff(c0 + t, g);
+        for (int s = 0; s <= t; s++) cb[t * Q + s] = VectorOps.dot(xbc, co, xbc, bOff(c0 + s, g), N);
     }
 
     private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
