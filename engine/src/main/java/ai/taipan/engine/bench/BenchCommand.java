@@ -237,7 +237,8 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("dtype", storage);
         n.put("kernels", kernels.toLowerCase(Locale.ROOT));
         n.put("weight_bytes_per_token", weightBytesPerToken(m, storage));
-        n.put("prefill_flops_per_token", prefillFlopsPerToken(c, chunkOf(c)));
+        // the SSD's intra-chunk work depends on the chunk the engine runs (layers.Ssd.chunkFor), not on chunk_size
+        n.put("prefill_flops_per_token", prefillFlopsPerToken(c, ai.taipan.engine.layers.Ssd.chunkFor(c.chunkSize)));
         out.printf("Model: %s, %,d parameters, %s weights, kernels %s%n", n.get("source").asText(), m.parameterCount(), storage, n.get("kernels").asText());
     }
 

@@ -65,7 +65,7 @@ public final class Mamba2Layer implements Layer {
         gateNormW = w.get(p + "mixer.norm.weight");
         normGroup = dInner / c.nGroups;
         outProj = Matrices.of(w.get(p + "mixer.out_proj.weight"), D, dInner);
-        ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, c.chunkSize);
+        ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, Ssd.chunkFor(c.chunkSize));
     }
 
     /** conv state (convDim, K) + SSM state (H, P, N). */
