@@ -121,7 +121,42 @@ final class VectorKernels {
                             float[] out, int outOff, int rows, int valid) {
         int t = t0;
         for (; t + TB <= t1; t += TB) block2x6(p, base, cols, x, xOff + t * cols, out, outOff + t * rows, rows, valid);
+        if (t + 4 <= t1) {                 // 4 left (256 = 42·6 + 4): one pass over the panels, not four
+            block2x4(p, base, L * cols, cols, x, xOff + t * cols, cols, out, outOff + t * rows, rows, valid, false);
+            t += 4;
+        }
         for (; t < t1; t++) matvecGroup(p, base, cols, x, xOff + t * cols, out, outOff + t * rows, valid);
+    }
+
+    /**
+     * The 2 × 4 register block (8 accumulators), for the tokens or rows a 6-block leaves when 4 or 5
+     * remain: the prefill block of 256 tokens and the SSD's 64-row products both leave 4. Same
+     * parameters as the general {@link #block2x6}.
+     */
+    private static void block2x4(float[] p, int base, int panelStride, int kEnd, float[] x, int x0, int xs,
+                                 float[] out, int o, int os, int valid, boolean acc) {
+        int b1 = base + panelStride;
+        FloatVector a0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S), b1v = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S), b2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        int x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
+        for (int c = 0; c < kEnd; c++) {
+            FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
+            FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + c]);
+            a0 = w0.fma(v, a0); b0 = w1.fma(v, b0);
+            v = FloatVector.broadcast(S, x[x1 + c]);
+            a1 = w0.fma(v, a1); b1v = w1.fma(v, b1v);
+            v = FloatVector.broadcast(S, x[x2 + c]);
+            a2 = w0.fma(v, a2); b2 = w1.fma(v, b2);
+            v = FloatVector.broadcast(S, x[x3 + c]);
+            a3 = w0.fma(v, a3); b3 = w1.fma(v, b3);
+        }
+        put(a0, out, o, valid, acc); put(b0, out, o + L, valid - L, acc); o += os;
+        put(a1, out, o, valid, acc); put(b1v, out, o + L, valid - L, acc); o += os;
+        put(a2, out, o, valid, acc); put(b2, out, o + L, valid - L, acc); o += os;
+        put(a3, out, o, valid, acc); put(b3, out, o + L, valid - L, acc);
     }
 
     /**
@@ -222,6 +257,11 @@ final class VectorKernels {
             for (; i + TB <= rows; i += TB) {
                 int kEnd = lowerTriangular ? Math.min(inner, i + TB) : inner;
                 block2x6(pack, 0, ps, kEnd, a, aOff + i * aStride, aStride, out, oOff + i * oStride + j0, oStride, valid, true);
+            }
+            if (i + 4 <= rows) {
+                int kEnd = lowerTriangular ? Math.min(inner, i + 4) : inner;
+                block2x4(pack, 0, ps, kEnd, a, aOff + i * aStride, aStride, out, oOff + i * oStride + j0, oStride, valid, true);
+                i += 4;
             }
             for (; i < rows; i++) {
                 int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
