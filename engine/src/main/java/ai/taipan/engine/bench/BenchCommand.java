@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
  * <p>One run measures, in order:
  * <ol>
  *   <li>with {@code --calibrate}: both kernel paths timed on the model's own weight shapes, written
- *       to the dispatch table that {@code --kernels auto} follows ({@link KernelCalibration}); in
+ *       to the dispatch table that {@code --kernels auto} follows ({@link KernelCalibration}), then,
+ *       when some verdict is ND4J, the in-model check (prefill all-vector vs with the verdicts,
+ *       {@link DispatchTable.ModelCheck}; a table that does not speed the model up is not followed); in
  *       every run, the path that serves each shape's matvec and prefill matmul ("kernel_dispatch");</li>
  *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores;</li>
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
@@ -272,14 +274,66 @@ public final class BenchCommand implements Callable<Integer> {
                 matrixShapes(m).size(), Arrays.toString(tokens), storage);
         long t0 = System.nanoTime();
         DispatchTable measured = KernelCalibration.measure(matrixShapes(m).keySet(), d, tokens, calibrateMs * 1_000_000L, out::println);
-        KernelCalibration.writeMerged(file, measured);
+        DispatchTable written = KernelCalibration.writeMerged(file, measured);
         ObjectNode cal = result.putObject("calibration");
         cal.put("file", file.toAbsolutePath().toString());
-        cal.put("seconds", (System.nanoTime() - t0) / 1e9);
         cal.set("entries", measured.toJson().get("entries"));
+        boolean anyNd4j = matrixShapes(m).keySet().stream().anyMatch(s -> written.anyNd4j(d, s.rows(), s.cols()));
+        if (anyNd4j) {
+            // the in-model check (DispatchTable.ModelCheck): the same prefill, all-vector vs the verdicts
+            TaipanModel vec = withKernels("vector", () -> new TaipanModel(m.config(), m.weights(), m.tokenizer()));
+            TaipanModel auto = withKernels("auto", () -> new TaipanModel(m.config(), m.weights(), m.tokenizer()));
+            DispatchTable.ModelCheck check = modelCheck(vec, auto);
+            written.withCheck(check).write(file);
+            ObjectNode c = cal.putObject("model_check");
+            c.put("tokens", check.tokens());
+            c.put("vector_ms", check.vectorMillis());
+            c.put("auto_ms", check.autoMillis());
+            c.put("followed", check.autoMillis() < check.vectorMillis());
+            out.printf("In-model check, prefill %d tokens: all-vector %.1f ms, with the verdicts %.1f ms -> %s%n",
+                    check.tokens(), check.vectorMillis(), check.autoMillis(),
+                    check.autoMillis() < check.vectorMillis() ? "table followed" : "table not followed (auto = vector)");
+        }
+        cal.put("seconds", (System.nanoTime() - t0) / 1e9);
         out.println("Dispatch table written: " + file.toAbsolutePath());
         write();
         return new TaipanModel(m.config(), m.weights(), m.tokenizer()); // re-wrap the weights under the new table
+    }
+
+    /** Builds something with taipan.kernels set to {@code path}, then puts the property back. */
+    private static <T> T withKernels(String path, java.util.function.Supplier<T> build) {
+        String old = System.getProperty("taipan.kernels");
+        System.setProperty("taipan.kernels", path);
+        try {
+            return build.get();
+        } finally {
+            restore("taipan.kernels", old);
+        }
+    }
+
+    /**
+     * Prefill of two prefill blocks (2·chunk_size tokens, last-token logits), on each model: one
+     * untimed run each (JIT), then 3 timed runs each, alternating so that a burst of load on a shared
+     * machine hits both; medians.
+     */
+    private DispatchTable.ModelCheck modelCheck(TaipanModel vec, TaipanModel auto) {
+        int n = 2 * chunkOf(vec.config());
+        int[] ids = randomIds(vec.config().vocabSize, n, seed + 7);
+        Session sv = vec.newSession(), sa = auto.newSession();
+        sv.prefill(ids);
+        sa.prefill(ids);
+        double[] tv = new double[3], ta = new double[3];
+        for (int r = 0; r < 3; r++) {
+            sv.reset();
+            long t0 = System.nanoTime();
+            sv.prefill(ids);
+            tv[r] = (System.nanoTime() - t0) / 1e6;
+            sa.reset();
+            t0 = System.nanoTime();
+            sa.prefill(ids);
+            ta[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        return new DispatchTable.ModelCheck(n, median(tv), median(ta));
     }
 
     /** Which path serves each shape's decode (T = 1) and prefill-chunk calls, as the model was built. */

@@ -84,6 +84,25 @@ class DispatchTableTest {
     }
 
     @Test
+    void modelCheckRoundTripsAndAFailedCheckVetoesTheTable() {
+        DispatchTable t = splitTable(new int[][] {{37, 53}});
+        DispatchTable passed = t.withCheck(new DispatchTable.ModelCheck(512, 2000.0, 1800.0));
+        passed.write(tableFile());
+        assertEquals(passed.check(), DispatchTable.read(tableFile()).check());
+        assertFalse(passed.vetoed());
+        assertTrue(Kernels.dispatchStatus().contains("in-model check"), Kernels.dispatchStatus());
+        assertInstanceOf(DispatchMatrix.class, Matrices.of(new float[37 * 53], 37, 53, DType.F32, Kernels.Path.AUTO));
+
+        DispatchTable failed = t.withCheck(new DispatchTable.ModelCheck(512, 1800.0, 2000.0));
+        assertTrue(failed.vetoed());
+        failed.write(tableFile());
+        assertNull(Kernels.dispatchTable());
+        assertTrue(Kernels.dispatchStatus().contains("not followed"), Kernels.dispatchStatus());
+        assertEquals(VectorF32Matrix.class, Matrices.of(new float[37 * 53], 37, 53, DType.F32, Kernels.Path.AUTO).getClass());
+        assertEquals(Kernels.Path.VECTOR, Matrices.planned(DType.F32, 37, 53, 64, Kernels.Path.AUTO));
+    }
+
+    @Test
     void mergeReplacesEqualKeysAndKeepsTheRest() {
         DispatchTable.Machine m = DispatchTable.Machine.current();
         DispatchTable a = new DispatchTable(m, List.of(e(DType.F32, 5, 7, 1, 1, 2), e(DType.F32, 9, 9, 1, 1, 2)));
@@ -112,6 +131,8 @@ class DispatchTableTest {
                 {good.replace("\"cores\":", "\"cores\":0,\"x\":"), "machine.cores"},
                 {good.replace("}]}", "},{\"dtype\":\"f32\",\"rows\":5,\"cols\":7,\"tokens\":1,\"vector_us\":1.0,\"nd4j_us\":2.0,\"path\":\"vector\"}]}"),
                         "entries[1]: a second entry"},
+                {good.replace("\"entries\":", "\"model_check\":{\"tokens\":512,\"vector_ms\":-3,\"auto_ms\":2},\"entries\":"),
+                        "model_check.vector_ms"},
         };
         assertTrue(good.contains("\"path\":\"vector\""), good);
         for (String[] c : cases) {
