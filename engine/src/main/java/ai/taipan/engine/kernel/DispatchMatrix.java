@@ -10,6 +10,9 @@ import java.util.List;
  * table measured fastest for its token count ({@link DispatchTable#entryFor}). Holding both is the
  * price of choosing per operation: decode (T = 1) is typically the vector kernels' and prefill
  * chunks ND4J's, on the same weights. get/row read the vector copy (same values: both are F32).
+ * The two paths sum in different orders, so a token's outputs can differ between a matvec and a
+ * matmul by float rounding (the all-vector path is bit-identical between them; tests therefore
+ * run without a table, see the parent pom's surefire arguments).
  */
 final class DispatchMatrix implements Matrix {
     private final Matrix vector, nd4j;

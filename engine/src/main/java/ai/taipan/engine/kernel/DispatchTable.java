@@ -39,7 +39,8 @@ import java.util.Set;
  * {"schema": "taipan-kernel-dispatch/1",
  *  "machine": {"cpu": "...", "cores": 2, "kernel_threads": 2},
  *  "entries": [{"dtype": "f32", "rows": 3352, "cols": 768, "tokens": 256,
- *               "vector_us": 5100.0, "nd4j_us": 3900.0, "path": "nd4j"}, ...]}
+ *               "vector_us": 5100.0, "nd4j_us": 3900.0, "path": "nd4j"}, ...],
+ *  "model_check": {"tokens": 512, "vector_ms": 2400.0, "auto_ms": 2250.0}}      (optional)
  * </pre>
  * {@code nd4j_us} is null where ND4J is no candidate (F16/BF16 weights: ND4J has no half CPU gemm,
  * and an F32 copy would undo the point of half storage).
@@ -75,19 +76,39 @@ public final class DispatchTable {
         }
     }
 
+    /**
+     * The in-model check of a calibration: the model's prefill timed with every matrix on the
+     * vector kernels and with the table's verdicts (ms for the same tokens, back to back). Per-product
+     * timings cannot see how ND4J's own threads and our kernel threads share the cores inside a
+     * model; when the model is not faster with the verdicts, the table is not followed ({@link #vetoed}).
+     */
+    public record ModelCheck(int tokens, double vectorMillis, double autoMillis) {}
+
     private final Machine machine;
     private final List<Entry> entries;
+    private final ModelCheck check; // null: none was needed (no ND4J verdict) or none made
     /** dtype/rows/cols → entries sorted by tokens. */
     private final Map<String, List<Entry>> byShape = new LinkedHashMap<>();
 
-    public DispatchTable(Machine machine, List<Entry> entries) {
+    public DispatchTable(Machine machine, List<Entry> entries) { this(machine, entries, null); }
+
+    public DispatchTable(Machine machine, List<Entry> entries, ModelCheck check) {
         this.machine = Objects.requireNonNull(machine);
+        this.check = check;
         this.entries = List.copyOf(entries);
         for (Entry e : this.entries) byShape.computeIfAbsent(shapeKey(e.dtype(), e.rows(), e.cols()), k -> new ArrayList<>()).add(e);
         for (List<Entry> l : byShape.values()) l.sort(Comparator.comparingInt(Entry::tokens));
     }
 
     public Machine machine() { return machine; }
+
+    public ModelCheck check() { return check; }
+
+    /** This table with an in-model check attached. */
+    public DispatchTable withCheck(ModelCheck c) { return new DispatchTable(machine, entries, c); }
+
+    /** True when the in-model check found the model no faster with the table's verdicts than without. */
+    public boolean vetoed() { return check != null && !(check.autoMillis() < check.vectorMillis()); }
 
     public List<Entry> entries() { return entries; }
 
@@ -121,7 +142,7 @@ public final class DispatchTable {
         Map<String, Entry> m = new LinkedHashMap<>();
         for (Entry e : entries) m.put(e.key(), e);
         for (Entry e : newer.entries) m.put(e.key(), e);
-        return new DispatchTable(newer.machine, new ArrayList<>(m.values()));
+        return new DispatchTable(newer.machine, new ArrayList<>(m.values()), newer.check);
     }
 
     private static String shapeKey(DType d, int rows, int cols) { return d.name() + "/" + rows + "x" + cols; }
@@ -135,6 +156,12 @@ public final class DispatchTable {
         m.put("cpu", machine.cpu());
         m.put("cores", machine.cores());
         m.put("kernel_threads", machine.kernelThreads());
+        if (check != null) {
+            ObjectNode c = root.putObject("model_check");
+            c.put("tokens", check.tokens());
+            c.put("vector_ms", check.vectorMillis());
+            c.put("auto_ms", check.autoMillis());
+        }
         ArrayNode a = root.putArray("entries");
         for (Entry e : entries) {
             ObjectNode n = a.addObject();
@@ -211,7 +238,14 @@ public final class DispatchTable {
             if (!keys.add(e.key())) throw new DispatchTableException(file, where + ": a second entry for " + e.key());
             list.add(e);
         }
-        return new DispatchTable(machine, list);
+        ModelCheck check = null;
+        JsonNode c = root.get("model_check");
+        if (c != null && !c.isNull()) {
+            if (!c.isObject()) throw new DispatchTableException(file, "model_check: not an object");
+            check = new ModelCheck(positiveInt(file, c, "model_check.tokens", "tokens"),
+                    time(file, c, "model_check.vector_ms", "vector_ms", false), time(file, c, "model_check.auto_ms", "auto_ms", false));
+        }
+        return new DispatchTable(machine, list, check);
     }
 
     private static String text(Path f, JsonNode n, String where, String field) {

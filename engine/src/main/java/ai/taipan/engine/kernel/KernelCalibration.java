@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * disturbed. Each path runs with its own threads, as in use (vector: {@link Parallel}; ND4J: its
  * OpenMP pool).
  *
- * <p>F16/BF16 weights have no ND4J candidate (ND4J has no half CPU gemm; an F32 native copy would
+ * <p>Where ND4J's natives cannot be loaded, entries record the vector time only (nd4j_us null).
+ * F16/BF16 weights have no ND4J candidate (ND4J has no half CPU gemm; an F32 native copy would
  * undo half storage): their entries record the vector time only.
  */
 public final class KernelCalibration {
@@ -52,10 +53,20 @@ public final class KernelCalibration {
         }
         boolean nd4j = dtype == DType.F32;
         List<DispatchTable.Entry> entries = new ArrayList<>();
+        boolean nd4jFailed = false;
         for (Shape s : new LinkedHashSet<>(shapes)) {
             float[] w = randomWeights(new SplittableRandom(31L * s.rows() + s.cols()), s.rows() * s.cols());
             Matrix vec = Matrices.of(w, s.rows(), s.cols(), dtype, Kernels.Path.VECTOR);
-            Matrix nd = nd4j ? Matrices.of(w, s.rows(), s.cols(), DType.F32, Kernels.Path.ND4J) : null;
+            Matrix nd = null;
+            if (nd4j && !nd4jFailed) {
+                try {
+                    nd = Matrices.of(w, s.rows(), s.cols(), DType.F32, Kernels.Path.ND4J);
+                } catch (RuntimeException | LinkageError e) {
+                    // no ND4J natives for this platform (or they fail to load): no candidate, as for half weights
+                    nd4jFailed = true;
+                    if (log != null) log.accept("  ND4J cannot be loaded (" + e + "): vector kernels only");
+                }
+            }
             for (int t : tokenCounts) {
                 if (t <= 0) throw new IllegalArgumentException("token count " + t + " must be positive");
                 float[] x = randomWeights(new SplittableRandom(t), t * s.cols());

@@ -128,7 +128,16 @@ public final class Kernels {
                 if (!t.machine().equals(here)) {
                     throw new DispatchTable.DispatchTableException(f, "measured on " + t.machine() + ", this is " + here);
                 }
-                l = new Loaded(key, t, "dispatch table " + f + " (" + t.entries().size() + " measured products)");
+                if (t.vetoed()) {
+                    DispatchTable.ModelCheck c = t.check();
+                    l = new Loaded(key, null, String.format(java.util.Locale.ROOT, "dispatch table %s not followed: its in-model check "
+                            + "found prefill no faster with it (%.1f ms vs %.1f ms all-vector for %d tokens); auto uses the vector kernels",
+                            f, c.autoMillis(), c.vectorMillis(), c.tokens()));
+                } else {
+                    l = new Loaded(key, t, "dispatch table " + f + " (" + t.entries().size() + " measured products"
+                            + (t.check() == null ? "" : String.format(java.util.Locale.ROOT, "; in-model check %.1f ms vs %.1f ms all-vector",
+                                    t.check().autoMillis(), t.check().vectorMillis())) + ")");
+                }
             } catch (DispatchTable.DispatchTableException e) {
                 String msg = e.getMessage() + "; ignored, auto uses the vector kernels (rerun taipan bench --calibrate)";
                 System.err.println("taipan: warning: " + msg);

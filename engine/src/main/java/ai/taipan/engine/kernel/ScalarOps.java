@@ -25,4 +25,23 @@ final class ScalarOps implements VectorOps.Ops {
         for (int i = 0; i < n; i++) s += x[off + i] * x[off + i];
         return s;
     }
+
+    @Override
+    public void flushTiny(float[] x, int off, int n, float threshold) {
+        for (int i = 0; i < n; i++) if (Math.abs(x[off + i]) < threshold) x[off + i] = 0f;
+    }
+
+    @Override
+    public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                       float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
+        for (int i = 0; i < rows; i++) {
+            int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
+            int o = oOff + i * oStride;
+            for (int k = 0; k < kEnd; k++) {
+                float aik = a[aOff + i * aStride + k];
+                int bo = bOff + k * bStride;
+                for (int j = 0; j < cols; j++) out[o + j] += aik * b[bo + j];
+            }
+        }
+    }
 }

@@ -59,4 +59,21 @@ final class SimdOps implements VectorOps.Ops {
         for (; i < n; i++) s += x[off + i] * x[off + i];
         return s;
     }
+
+    @Override
+    public void flushTiny(float[] x, int off, int n, float threshold) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            // compares are not arithmetic: no assist for the subnormal lanes being tested
+            v.blend(0f, v.abs().compare(VectorOperators.LT, threshold)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) if (Math.abs(x[off + i]) < threshold) x[off + i] = 0f;
+    }
+
+    @Override
+    public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                       float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
+        VectorKernels.mulAddStrided(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
+    }
 }

@@ -101,10 +101,22 @@ final class VectorHalfMatrix implements Matrix {
     public void matvec(float[] out, int outOff, float[] x, int xOff) {
         checkBounds(out, outOff, x, xOff, 1);
         Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols) + 1), (g0, g1) -> {
-            for (int g = g0; g < g1; g++) {
-                int base = g * 2 * L * pairs;
-                if (bf16) matvecGroupBf16(base, x, xOff, out, outOff + g * 2 * L, rows - g * 2 * L);
-                else matvecGroupF16(base, x, xOff, out, outOff + g * 2 * L, rows - g * 2 * L);
+            int g = g0;
+            if (bf16) {
+                // the chunk's two halves side by side: 4 weight streams per core (as VectorF32Matrix)
+                int half = (g1 - g0) / 2;
+                for (int i = 0; i < half; i++) {
+                    int ga = g0 + i, gb = g0 + half + i;
+                    matvec2GroupsBf16(ga * 2 * L * pairs, gb * 2 * L * pairs, x, xOff,
+                            out, outOff + ga * 2 * L, rows - ga * 2 * L, outOff + gb * 2 * L, rows - gb * 2 * L);
+                }
+                for (g = g0 + 2 * half; g < g1; g++) {
+                    matvecGroupBf16(g * 2 * L * pairs, x, xOff, out, outOff + g * 2 * L, rows - g * 2 * L);
+                }
+                return;
+            }
+            for (; g < g1; g++) {
+                matvecGroupF16(g * 2 * L * pairs, x, xOff, out, outOff + g * 2 * L, rows - g * 2 * L);
             }
         });
     }
@@ -130,6 +142,41 @@ final class VectorHalfMatrix implements Matrix {
         }
         VectorKernels.store(a0.add(c0), out, outOff, valid);
         VectorKernels.store(a1.add(c1), out, outOff + L, valid - L);
+    }
+
+    /** Two groups of matvecGroupBf16 side by side (4 streams), each with exactly its arithmetic. */
+    private void matvec2GroupsBf16(int baseA, int baseB, float[] x, int xOff,
+                                   float[] out, int outA, int validA, int outB, int validB) {
+        int a1 = baseA + L * pairs, b1 = baseB + L * pairs, full = cols >> 1;
+        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), uc0 = FloatVector.zero(S), uc1 = FloatVector.zero(S);
+        FloatVector va0 = FloatVector.zero(S), va1 = FloatVector.zero(S), vc0 = FloatVector.zero(S), vc1 = FloatVector.zero(S);
+        for (int k = 0; k < full; k++) {
+            IntVector i0 = IntVector.fromArray(IS, q, baseA + k * L);
+            IntVector i1 = IntVector.fromArray(IS, q, a1 + k * L);
+            IntVector j0 = IntVector.fromArray(IS, q, baseB + k * L);
+            IntVector j1 = IntVector.fromArray(IS, q, b1 + k * L);
+            FloatVector xl = FloatVector.broadcast(S, x[xOff + 2 * k]);
+            FloatVector xh = FloatVector.broadcast(S, x[xOff + 2 * k + 1]);
+            ua0 = bf16Low(i0).fma(xl, ua0);
+            uc0 = bf16High(i0).fma(xh, uc0);
+            ua1 = bf16Low(i1).fma(xl, ua1);
+            uc1 = bf16High(i1).fma(xh, uc1);
+            va0 = bf16Low(j0).fma(xl, va0);
+            vc0 = bf16High(j0).fma(xh, vc0);
+            va1 = bf16Low(j1).fma(xl, va1);
+            vc1 = bf16High(j1).fma(xh, vc1);
+        }
+        if ((cols & 1) != 0) {
+            FloatVector xl = FloatVector.broadcast(S, x[xOff + cols - 1]);
+            ua0 = bf16Low(IntVector.fromArray(IS, q, baseA + full * L)).fma(xl, ua0);
+            ua1 = bf16Low(IntVector.fromArray(IS, q, a1 + full * L)).fma(xl, ua1);
+            va0 = bf16Low(IntVector.fromArray(IS, q, baseB + full * L)).fma(xl, va0);
+            va1 = bf16Low(IntVector.fromArray(IS, q, b1 + full * L)).fma(xl, va1);
+        }
+        VectorKernels.store(ua0.add(uc0), out, outA, validA);
+        VectorKernels.store(ua1.add(uc1), out, outA + L, validA - L);
+        VectorKernels.store(va0.add(vc0), out, outB, validB);
+        VectorKernels.store(va1.add(vc1), out, outB + L, validB - L);
     }
 
     /**

@@ -20,6 +20,31 @@ public final class VectorOps {
         void scale(float[] x, int off, int n, float alpha);
 
         float sumOfSquares(float[] x, int off, int n);
+
+        void flushTiny(float[] x, int off, int n, float threshold);
+
+        void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                    float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack);
+    }
+
+    /** Floats of {@link #mulAdd} pack scratch per unit of inner dimension (2 panels of up to 32 lanes). */
+    public static final int PACK_PER_INNER = 64;
+
+    /**
+     * A small strided matrix product that accumulates:
+     * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aStride + k] · b[bOff + k·bStride + j]
+     * for i &lt; rows, j &lt; cols, k &lt; inner. With {@code lowerTriangular} the caller promises
+     * a[i, k] = 0 for k &gt; i (a causal mask) and the kernel may skip those terms. {@code pack}:
+     * scratch of at least {@link #PACK_PER_INNER}·inner floats. The vector version is the
+     * matrix kernels' register block ({@code VectorKernels.mulAddStrided}), so the SSD's chunk
+     * products and the projections share one micro-kernel.
+     */
+    public static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                              float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
+        if (pack.length < (long) PACK_PER_INNER * inner) {
+            throw new IllegalArgumentException("pack scratch holds " + pack.length + " floats, needs " + PACK_PER_INNER * inner);
+        }
+        IMPL.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
     }
 
     private static final Ops IMPL = Kernels.vectorEnabled()
@@ -37,6 +62,14 @@ public final class VectorOps {
 
     /** x[off+i] *= alpha, i &lt; n. */
     public static void scale(float[] x, int off, int n, float alpha) { IMPL.scale(x, off, n, alpha); }
+
+    /**
+     * x[off+i] = 0 where |x[off+i]| &lt; threshold, i &lt; n. Java cannot set the CPU's
+     * flush-to-zero mode, and on x86 every FMA or multiply that reads (or produces) a subnormal
+     * float takes a microcode assist, ~100× the cost of a normal one (engine/BENCHMARKS.md §6):
+     * code that builds operands from decays that can underflow flushes them with this first.
+     */
+    public static void flushTiny(float[] x, int off, int n, float threshold) { IMPL.flushTiny(x, off, n, threshold); }
 
     /** Σ_i x[off+i]², i &lt; n. */
     public static float sumOfSquares(float[] x, int off, int n) { return IMPL.sumOfSquares(x, off, n); }

@@ -2,6 +2,7 @@ package ai.taipan.engine.layers;
 
 import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Matrix;
+import ai.taipan.engine.kernel.Parallel;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Weights;
 import ai.taipan.engine.trace.Tracer;
@@ -64,7 +65,7 @@ public final class Mamba2Layer implements Layer {
         gateNormW = w.get(p + "mixer.norm.weight");
         normGroup = dInner / c.nGroups;
         outProj = Matrices.of(w.get(p + "mixer.out_proj.weight"), D, dInner);
-        ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, c.chunkSize);
+        ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, Ssd.chunkFor(c.chunkSize));
     }
 
     /** conv state (convDim, K) + SSM state (H, P, N). */
@@ -90,11 +91,19 @@ public final class Mamba2Layer implements Layer {
     @Override
     public LayerState newState() { return new State(convDim, K, H, ssd.P, ssd.N); }
 
+    /** Least tokens per thread in the element-wise steps (conv, norms). */
+    private static final int ROWS_PER_THREAD = 16;
+
     @Override
     public void forward(LayerState st, Workspace ws, int T, int pos0, boolean recurrent, Tracer tracer, Probe probe) {
         State s = (State) st;
         // h ← h + Mixer(RMSNorm(h) ⊙ norm.weight)
-        Ops.rmsNormRows(ws.u, ws.h, normW, T, D, eps);                       // u (T, D)
+        // tokens are independent in the element-wise steps: split over the kernel threads, so that
+        // prefill does not run them on one core while the other waits (ROWS_PER_THREAD: below
+        // that, waking a worker costs more than it saves; decode, T = 1, stays inline)
+        Parallel.forRange(T, ROWS_PER_THREAD, (lo, hi) -> {
+            for (int t = lo; t < hi; t++) Ops.rmsNorm(ws.u, t * D, ws.h, t * D, normW, 0, D, eps); // u (T, D)
+        });
         if (probe != null) probe.tensor(index, "mixer_in", pos0, ws.u, 0, T, D);
         Ops.project(inProj, ws.zxbcdt, 0, ws.u, 0, T);                       // zxbcdt (T, dInProj)
         if (probe != null) probe.tensor(index, "zxbcdt", pos0, ws.zxbcdt, 0, T, dInProj);
@@ -139,8 +148,14 @@ public final class Mamba2Layer implements Layer {
      * to the plain form (no FMA contraction in Java).
      */
     void convolve(Workspace ws, float[] conv, int T) {
+        Parallel.forRange(T, ROWS_PER_THREAD, (lo, hi) -> convolveTokens(ws, conv, lo, hi));
+        shiftConvState(ws, conv, T);
+    }
+
+    /** Tokens [lo, hi) of {@link #convolve}; reads the conv state, does not change it. */
+    private void convolveTokens(Workspace ws, float[] conv, int lo, int hi) {
         float[] in = ws.zxbcdt, out = ws.xbc;
-        for (int t = 0; t < T; t++) {
+        for (int t = lo; t < hi; t++) {
             int o = t * convDim;
             if (t >= K - 1) {
                 if (convB == null) java.util.Arrays.fill(out, o, o + convDim, 0f);
@@ -163,7 +178,6 @@ public final class Mamba2Layer implements Layer {
             }
             for (int c = 0; c < convDim; c++) out[o + c] = Ops.silu(out[o + c]);
         }
-        shiftConvState(ws, conv, T);
     }
 
     /**
@@ -206,7 +220,11 @@ public final class Mamba2Layer implements Layer {
      * group_size = d_inner/ngroups, norm_before_gate=False), ⊙ norm.weight. In place in ws.y.
      */
     private void gatedNorm(Workspace ws, int T) {
-        for (int t = 0; t < T; t++) {
+        Parallel.forRange(T, ROWS_PER_THREAD, (lo, hi) -> gatedNormTokens(ws, lo, hi));
+    }
+
+    private void gatedNormTokens(Workspace ws, int lo, int hi) {
+        for (int t = lo; t < hi; t++) {
             int yo = t * dInner, zo = t * dInProj;
             for (int i = 0; i < dInner; i++) ws.y[yo + i] *= Ops.silu(ws.zxbcdt[zo + i]);
             for (int g0 = 0; g0 < dInner; g0 += normGroup) {

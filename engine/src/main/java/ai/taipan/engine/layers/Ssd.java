@@ -33,7 +33,36 @@ public final class Ssd {
     final int H, P, N, G, dInner, convDim, chunk;
     /** Tokens per decay block in the chunked form's M (see chunkHeadFast). */
     private static final int BS = 32;
+    /**
+     * Operands below this magnitude are set to 0 in the fast chunked form. Why: a decay
+     * exp(L_t − L_s) over a chunk easily falls to 1e-40 (e.g. Δ·A ≈ −0.4 per token over 230
+     * tokens), i.e. into float's subnormal range, and Java cannot set flush-to-zero: on x86 every
+     * FMA that reads or writes a subnormal takes a microcode assist (~100× slower, BENCHMARKS.md §6).
+     * Measured: with random mamba2-130m weights, the SSD products ran ~4× slower per FLOP than the
+     * projection matmuls until M, Xw and S were flushed. A dropped term is below 1e-24·|x|, far
+     * below float resolution (6e-8) of any output it would be added to, so results still equal
+     * {@link #chunkedPlain} up to float rounding. 1e-24 rather than Float.MIN_NORMAL (1.2e-38) so
+     * that products of a kept operand with activations (|x| ≳ 1e-14) stay normal too.
+     */
+    static final float TINY = 1e-24f;
     private final int headsPerGroup;
+
+    /**
+     * The SSD chunk the engine runs for a model whose config says {@code chunk_size}: at most
+     * {@value #MAX_CHUNK} tokens (system property {@code taipan.ssd.chunk} overrides, for
+     * measurements). The chunked form gives the same result for any chunk length (SPEC §2; tested
+     * by chunk-size independence), so the length is a speed choice, separate from the prefill block
+     * (chunk_size tokens per projection matmul, Session). Per token and head the intra-chunk product
+     * costs Q·P FLOPs and the state products 4·P·N whatever Q is, so shorter chunks do less work;
+     * too short and the products' loops get short. Measured per core (HotPaths prefill 512,
+     * mamba2-130m shape, pairs back to back on the loaded machine): Q 256 → 64 cut prefill CPU by
+     * 5–17% (2245 → 1999, 1933 → 1831, 2231 → 1880, 2398 → 1995 ms); Q 32 was slower than 64.
+     */
+    public static int chunkFor(int configChunkSize) {
+        return Math.max(1, Math.min(configChunkSize, Integer.getInteger("taipan.ssd.chunk", MAX_CHUNK)));
+    }
+
+    static final int MAX_CHUNK = 64;
 
     public Ssd(int heads, int headDim, int stateSize, int groups, int chunkSize) {
         this.H = heads;
@@ -153,12 +182,16 @@ public final class Ssd {
             final int Q = Math.min(chunk, T - c0), start = c0;
             float[] cb = scratch.cb;
             for (int g = 0; g < G; g++) {
-                // cb[t, s] = C_t · B_s for s ≤ t (the masked "C Bᵀ" of the group), (Q, Q)
-                for (int t = 0; t < Q; t++) {
-                    int co = cOff(c0 + t, g);
-                    for (int s = 0; s <= t; s++) cb[t * Q + s] = VectorOps.dot(xbc, co, xbc, bOff(c0 + s, g), N);
-                }
+                // cb[t, s] = C_t · B_s for s ≤ t (the masked "C Bᵀ" of the group), (Q, Q), rows
+                // split over the kernel threads in pairs (t, Q−1−t) so that every thread gets an
+                // equal share of the triangle
                 final int group = g;
+                Parallel.forRange((Q + 1) / 2, 8, (lo, hi) -> {
+                    for (int k = lo; k < hi; k++) {
+                        cbRow(cb, xbc, start, Q, group, k);
+                        if (Q - 1 - k != k) cbRow(cb, xbc, start, Q, group, Q - 1 - k);
+                    }
+                });
                 scratch.claim.set(0);
                 Parallel.forRange(headsPerGroup, 1, (lo, hi) -> {
                     Scratch.Slot sl = scratch.slots[scratch.claim.getAndIncrement()];
@@ -168,6 +201,11 @@ public final class Ssd {
                 });
             }
         }
+    }
+
+    private void cbRow(float[] cb, float[] xbc, int c0, int Q, int g, int t) {
+        int co = cOff(c0 + t, g);
+        for (int s = 0; s <= t; s++) cb[t * Q + s] = VectorOps.dot(xbc, co, xbc, bOff(c0 + s, g), N);
     }
 
     private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
@@ -188,7 +226,7 @@ public final class Ssd {
         double decIn = 1;
         for (int t = 0; t < Q; t++) {
             decIn *= e[t];                                                               // exp(L_t)
-            float decay = (float) decIn;
+            float decay = decIn < TINY ? 0f : (float) decIn;
             int yo = y0 + t * dInner, xo = x0 + t * convDim;
             for (int p = 0; p < P; p++) y[yo + p] = decay * y[yo + p] + Dh * xbc[xo + p];
             // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major. For s in a block of BS tokens
@@ -199,10 +237,16 @@ public final class Ssd {
             drow[t] = 1;
             int mo = t * Q, jd = t - t % BS;                                             // jd: start of t's block
             for (int j = 0; j < jd; j += BS) {
-                float f = (float) drow[j + BS - 1];
+                double fd = drow[j + BS - 1];
+                if (fd < TINY) {                                                         // decayed away: no products
+                    java.util.Arrays.fill(M, mo + j, mo + j + BS, 0f);
+                    continue;
+                }
+                float f = (float) fd;
                 for (int s = j; s < j + BS; s++) M[mo + s] = f * hs[s] * cb[mo + s];
             }
             for (int s = jd; s <= t; s++) M[mo + s] = (float) drow[s] * cb[mo + s] * dth[s];
+            VectorOps.flushTiny(M, mo, t + 1, TINY);
             if (t % BS == BS - 1) {                                                      // t ends a block: anchor a = t
                 for (int s = jd; s <= t; s++) hs[s] = (float) drow[s] * dth[s];
             }
@@ -211,13 +255,15 @@ public final class Ssd {
         // intra-chunk: Y += M · X (M is causal: zero above the diagonal)
         SsdKernels.mulAdd(y, y0, dInner, M, 0, Q, xbc, x0, convDim, Q, Q, P, true, sl.pack);
         // state passing: S_end = exp(L_{Q−1}) S_0 + Xwᵀ · B, with drow now exp(L_{Q−1} − L_s)
-        VectorOps.scale(S, so, P * N, (float) decIn);
+        VectorOps.scale(S, so, P * N, decIn < TINY ? 0f : (float) decIn);
         for (int s = 0; s < Q; s++) dth[s] = (float) drow[s] * dth[s];                   // now w_s = exp(L_{Q−1} − L_s)·Δ_s
         for (int p = 0; p < P; p++) {
             int xp = x0 + p, wo = p * Q;
             for (int s = 0; s < Q; s++) Xw[wo + s] = dth[s] * xbc[xp + s * convDim];         // Xwᵀ (P, Q)
         }
+        VectorOps.flushTiny(Xw, 0, P * Q, TINY);
         SsdKernels.mulAdd(S, so, N, Xw, 0, Q, xbc, bOff(c0, g), convDim, P, Q, N, false, sl.pack);
+        VectorOps.flushTiny(S, so, P * N, TINY);
     }
 
     /** Per-session scratch of the fast forms: sized once, one slot per kernel thread. */

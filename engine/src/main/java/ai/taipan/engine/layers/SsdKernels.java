@@ -1,6 +1,7 @@
 package ai.taipan.engine.layers;
 
 import ai.taipan.engine.kernel.Kernels;
+import ai.taipan.engine.kernel.VectorOps;
 
 /**
  * The inner loops of the Mamba-2 recurrence ({@link Ssd}), each twice with one signature: a plain
@@ -10,17 +11,13 @@ import ai.taipan.engine.kernel.Kernels;
  * initialisation. Results differ from the scalar loops only by summation order.
  *
  * <p>Two operations cover the SSD: {@link #mulAdd} — a small strided matrix product that
- * accumulates, out (rows, cols) += a (rows, inner) · b (inner, cols), vectorised along cols (the
- * BLAS micro-kernel form: b rows loaded as vectors, a broadcast) — and {@link #stateRow}, one row
- * of the recurrent state update of decode.
+ * accumulates, out (rows, cols) += a (rows, inner) · b (inner, cols), delegated to the kernels'
+ * {@link VectorOps#mulAdd} — and {@link #stateRow}, one row of the recurrent state update of decode.
  */
 final class SsdKernels {
     private SsdKernels() {}
 
     interface Impl {
-        void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
-                    float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack);
-
         float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff);
     }
 
@@ -40,19 +37,18 @@ final class SsdKernels {
 
     /**
      * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aStride + k] · b[bOff + k·bStride + j]
-     * for i &lt; rows, j &lt; cols, k &lt; inner. With {@code lowerTriangular} the caller promises
-     * a[i, k] = 0 for k &gt; i (the causal mask of the SSD), and the kernel may skip those terms.
-     * {@code pack} is scratch of at least {@link #PACK_PER_INNER}·inner floats (the vector kernel
-     * copies b there in column panels, so that its loads have a constant stride and their bounds
-     * checks leave the loop).
+     * for i &lt; rows, j &lt; cols, k &lt; inner (k ≤ i with {@code lowerTriangular}, the SSD's
+     * causal mask). Runs on the kernels' own micro-kernel ({@link VectorOps#mulAdd}: the matmul's
+     * 2 × 6 register block over packed panels; scalar loop without the Vector API), so the SSD has
+     * no GEMM kernel of its own. {@code pack}: at least {@link #PACK_PER_INNER}·inner floats.
      */
     static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                        float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
-        IMPL.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
+        VectorOps.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
     }
 
-    /** Floats of pack scratch per unit of inner dimension (a panel of up to 64 columns). */
-    static final int PACK_PER_INNER = 64;
+    /** Floats of pack scratch per unit of inner dimension. */
+    static final int PACK_PER_INNER = VectorOps.PACK_PER_INNER;
 
     /**
      * One state row of the recurrence: s[i] ← decay·s[i] + dx·b[i] for i &lt; n, and returns the new
@@ -64,20 +60,6 @@ final class SsdKernels {
 
     /** The plain loops: the reference for the vector versions, and the path without the Vector API. */
     static final class Scalar implements Impl {
-        @Override
-        public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
-                           float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
-            for (int i = 0; i < rows; i++) {
-                int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
-                int o = oOff + i * oStride;
-                for (int k = 0; k < kEnd; k++) {
-                    float aik = a[aOff + i * aStride + k];
-                    int bo = bOff + k * bStride;
-                    for (int j = 0; j < cols; j++) out[o + j] += aik * b[bo + j];
-                }
-            }
-        }
-
         @Override
         public float stateRow(float[] s, int sOff, int n, float decay, float dx, float[] b, int bOff, float[] c, int cOff) {
             float acc = 0f;

@@ -55,7 +55,7 @@ public final class Workspace {
         xbc = new float[mamba ? T * c.convDim : 0];
         dt = new float[mamba ? T * c.numHeads : 0];
         y = new float[mamba ? T * c.dInner : 0];
-        int Q = Math.min(T, c.chunkSize);                     // SSD chunk length (Q ≤ chunk_size)
+        int Q = Math.min(T, Ssd.chunkFor(c.chunkSize));      // SSD chunk length
         headState = new float[mamba ? c.headDim * c.stateSize : 0];
         norms = new float[mamba ? T * c.numHeads : 0];
         ssd = mamba ? new Ssd.Scratch(Q, c.headDim, c.stateSize) : null;

@@ -103,11 +103,22 @@ class BenchCommandTest {
             for (JsonNode s : kd.get("shapes")) {
                 var f32 = ai.taipan.engine.format.DType.F32;
                 int rows = s.get("rows").asInt(), cols = s.get("cols").asInt();
-                String expectMatvec = t.anyNd4j(f32, rows, cols) ? t.lookup(f32, rows, cols, 1).name().toLowerCase() : "vector";
-                String expectMatmul = t.anyNd4j(f32, rows, cols) ? t.lookup(f32, rows, cols, 8).name().toLowerCase() : "vector";
+                boolean follow = !t.vetoed() && t.anyNd4j(f32, rows, cols);
+                String expectMatvec = follow ? t.lookup(f32, rows, cols, 1).name().toLowerCase() : "vector";
+                String expectMatmul = follow ? t.lookup(f32, rows, cols, 8).name().toLowerCase() : "vector";
                 assertEquals(expectMatvec, s.get("matvec").asText(), s.toString());
                 assertEquals(expectMatmul, s.get("matmul").asText(), s.toString());
                 assertEquals(8, s.get("matmul_tokens").asInt());
+            }
+            // an ND4J verdict brings the in-model check, recorded in the table and the JSON alike
+            boolean anyNd4j = t.entries().stream().anyMatch(e -> e.path() == ai.taipan.engine.kernel.Kernels.Path.ND4J);
+            assertEquals(anyNd4j, t.check() != null, t.entries().toString());
+            assertEquals(anyNd4j, j.get("calibration").has("model_check"));
+            if (anyNd4j) {
+                JsonNode c = j.get("calibration").get("model_check");
+                assertEquals(16, c.get("tokens").asInt());                  // two prefill blocks of chunk 8
+                assertEquals(t.check().vectorMillis(), c.get("vector_ms").asDouble(), 0);
+                assertEquals(!t.vetoed(), c.get("followed").asBoolean());
             }
             assertTrue(j.get("complete").asBoolean());
         } finally {

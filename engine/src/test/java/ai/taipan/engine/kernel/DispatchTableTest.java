@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * AUTO's measured dispatch: the table file round trip and its validation, what AUTO does with a
@@ -85,6 +84,25 @@ class DispatchTableTest {
     }
 
     @Test
+    void modelCheckRoundTripsAndAFailedCheckVetoesTheTable() {
+        DispatchTable t = splitTable(new int[][] {{37, 53}});
+        DispatchTable passed = t.withCheck(new DispatchTable.ModelCheck(512, 2000.0, 1800.0));
+        passed.write(tableFile());
+        assertEquals(passed.check(), DispatchTable.read(tableFile()).check());
+        assertFalse(passed.vetoed());
+        assertTrue(Kernels.dispatchStatus().contains("in-model check"), Kernels.dispatchStatus());
+        assertInstanceOf(DispatchMatrix.class, Matrices.of(new float[37 * 53], 37, 53, DType.F32, Kernels.Path.AUTO));
+
+        DispatchTable failed = t.withCheck(new DispatchTable.ModelCheck(512, 1800.0, 2000.0));
+        assertTrue(failed.vetoed());
+        failed.write(tableFile());
+        assertNull(Kernels.dispatchTable());
+        assertTrue(Kernels.dispatchStatus().contains("not followed"), Kernels.dispatchStatus());
+        assertEquals(VectorF32Matrix.class, Matrices.of(new float[37 * 53], 37, 53, DType.F32, Kernels.Path.AUTO).getClass());
+        assertEquals(Kernels.Path.VECTOR, Matrices.planned(DType.F32, 37, 53, 64, Kernels.Path.AUTO));
+    }
+
+    @Test
     void mergeReplacesEqualKeysAndKeepsTheRest() {
         DispatchTable.Machine m = DispatchTable.Machine.current();
         DispatchTable a = new DispatchTable(m, List.of(e(DType.F32, 5, 7, 1, 1, 2), e(DType.F32, 9, 9, 1, 1, 2)));
@@ -113,6 +131,8 @@ class DispatchTableTest {
                 {good.replace("\"cores\":", "\"cores\":0,\"x\":"), "machine.cores"},
                 {good.replace("}]}", "},{\"dtype\":\"f32\",\"rows\":5,\"cols\":7,\"tokens\":1,\"vector_us\":1.0,\"nd4j_us\":2.0,\"path\":\"vector\"}]}"),
                         "entries[1]: a second entry"},
+                {good.replace("\"entries\":", "\"model_check\":{\"tokens\":512,\"vector_ms\":-3,\"auto_ms\":2},\"entries\":"),
+                        "model_check.vector_ms"},
         };
         assertTrue(good.contains("\"path\":\"vector\""), good);
         for (String[] c : cases) {
@@ -207,31 +227,11 @@ class DispatchTableTest {
         assertTrue(Kernels.dispatchStatus().contains("5 measured products"), Kernels.dispatchStatus());
     }
 
+    /** The product against MatrixPathsTest's double reference loop over the original weights. */
     private static void checkAgainstReference(Matrix m, float[] w, Random rnd, int tokens) {
-        int rows = m.rows(), cols = m.cols(), pad = 3;
-        float[] x = new float[pad + tokens * cols];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-        float[] out = new float[2 * pad + tokens * rows];
-        java.util.Arrays.fill(out, Float.NaN);
-        if (tokens == 1) m.matvec(out, pad, x, pad);
-        else m.matmul(out, pad, x, pad, tokens);
-        for (int i = 0; i < pad; i++) {
-            assertTrue(Float.isNaN(out[i]) && Float.isNaN(out[out.length - 1 - i]), "wrote outside its output");
-        }
-        for (int t = 0; t < tokens; t++) {
-            for (int r = 0; r < rows; r++) {
-                double s = 0, mag = 0;
-                for (int c = 0; c < cols; c++) {
-                    double p = (double) w[r * cols + c] * x[pad + t * cols + c];
-                    s += p;
-                    mag += Math.abs(p);
-                }
-                double got = out[pad + t * rows + r];
-                if (!(Math.abs(got - s) <= 1e-6 + 1e-5 * mag)) {
-                    fail(String.format("%dx%d T=%d via %s: out[%d,%d] = %s, reference %s", rows, cols, tokens, m.pathFor(tokens), t, r, got, s));
-                }
-            }
-        }
+        double[] ref = new double[w.length];
+        for (int i = 0; i < w.length; i++) ref[i] = w[i];
+        MatrixPathsTest.check(m, ref, rnd, tokens);
     }
 
     private static List<String> list(Path d) {

@@ -137,7 +137,7 @@ class MatrixPathsTest {
         return ref;
     }
 
-    private static void check(Matrix m, double[] w, Random rnd, int tokens) {
+    static void check(Matrix m, double[] w, Random rnd, int tokens) {
         int rows = m.rows(), cols = m.cols();
         float[] x = new float[PAD + tokens * cols];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** VectorOps (vector) and ScalarOps against double references, odd lengths and offsets. */
@@ -53,6 +54,81 @@ class VectorOpsTest {
             for (int i = 0; i < s.length; i++) {
                 boolean inside = i >= aOff && i < aOff + n;
                 assertEquals(inside ? a[i] * alpha : a[i], s[i], 0f, name + " scale n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    /**
+     * mulAdd (the strided product the SSD uses) against a double loop over every term, on sizes
+     * that are not multiples of the 6-row block or of the 2L-column group (L = 8 or 16), with and
+     * without the causal mask, padded strides and offsets; elements outside the product (the
+     * stride padding) must be left as they were.
+     */
+    @Test
+    void mulAddAgreesWithReferenceOnOddSizes() {
+        VectorOps.Ops simd = (VectorOps.Ops) Kernels.instantiate("ai.taipan.engine.kernel.SimdOps", new Class<?>[0]);
+        Random rnd = new Random(11);
+        int[][] sizes = {{1, 1, 1}, {5, 3, 7}, {6, 17, 16}, {7, 9, 33}, {13, 31, 47}, {12, 64, 64}, {25, 25, 129}, {64, 40, 128}, {3, 70, 5}};
+        for (VectorOps.Ops ops : new VectorOps.Ops[] {simd, new ScalarOps()}) {
+            for (int[] sz : sizes) {
+                int rows = sz[0], inner = sz[1], cols = sz[2];
+                for (boolean tri : new boolean[] {false, true}) {
+                    int aStride = inner + 3, bStride = cols + 2, oStride = cols + 5, aOff = 2, bOff = 1, oOff = 4;
+                    float[] a = random(rnd, aOff + rows * aStride);
+                    if (tri) for (int i = 0; i < rows; i++) for (int k = i + 1; k < inner; k++) a[aOff + i * aStride + k] = 0f;
+                    float[] b = random(rnd, bOff + inner * bStride);
+                    float[] out = random(rnd, oOff + rows * oStride + 3);
+                    float[] got = out.clone();
+                    ops.mulAdd(got, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, tri,
+                            new float[VectorOps.PACK_PER_INNER * inner]);
+                    String what = ops.getClass().getSimpleName() + " mulAdd " + rows + "x" + inner + "x" + cols + (tri ? " causal" : "");
+                    for (int idx = 0; idx < out.length; idx++) {
+                        int rel = idx - oOff, i = rel / oStride, j = rel % oStride;
+                        boolean inside = rel >= 0 && i < rows && j < cols;
+                        if (!inside) {
+                            assertEquals(out[idx], got[idx], 0f, what + ": wrote outside the product at " + idx);
+                            continue;
+                        }
+                        double s = out[idx], mag = Math.abs(out[idx]);
+                        for (int k = 0; k < inner; k++) {
+                            double p = (double) a[aOff + i * aStride + k] * b[bOff + k * bStride + j];
+                            s += p;
+                            mag += Math.abs(p);
+                        }
+                        assertEquals(s, got[idx], 1e-6 + 1e-5 * mag, what + " at row " + i + " col " + j);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> VectorOps.mulAdd(new float[4], 0, 2, new float[4], 0, 2,
+                new float[4], 0, 2, 2, 2, 2, false, new float[VectorOps.PACK_PER_INNER * 2 - 1]));
+    }
+
+    @Test
+    void flushTinyZeroesOnlyTinyValues() {
+        VectorOps.Ops simd = (VectorOps.Ops) Kernels.instantiate("ai.taipan.engine.kernel.SimdOps", new Class<?>[0]);
+        for (VectorOps.Ops ops : new VectorOps.Ops[] {simd, new ScalarOps()}) {
+            for (int n : LENGTHS) {
+                float[] x = new float[n + 4];
+                for (int i = 0; i < x.length; i++) {
+                    // a mix: subnormals, tiny normals below the threshold, values at and above it, signs
+                    float v = switch (i % 6) {
+                        case 0 -> Float.MIN_VALUE * (i + 1);
+                        case 1 -> -3e-30f;
+                        case 2 -> 1e-24f;
+                        case 3 -> -0.5f;
+                        case 4 -> 9.99e-25f;
+                        default -> 7f;
+                    };
+                    x[i] = v;
+                }
+                float[] y = x.clone();
+                ops.flushTiny(y, 2, n, 1e-24f);
+                for (int i = 0; i < x.length; i++) {
+                    boolean inside = i >= 2 && i < 2 + n;
+                    float want = inside && Math.abs(x[i]) < 1e-24f ? 0f : x[i];
+                    assertEquals(want, y[i], 0f, ops.getClass().getSimpleName() + " flushTiny n=" + n + " i=" + i);
+                }
             }
         }
     }

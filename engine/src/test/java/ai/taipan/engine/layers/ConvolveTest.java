@@ -33,7 +33,7 @@ class ConvolveTest {
                 b.layerTypes = List.of(LayerType.MAMBA2);
                 ModelConfig c = b.build();
                 Mamba2Layer layer = new Mamba2Layer(c, 0, Weights.random(c, 3));
-                for (int T : new int[]{1, 2, 3, 9}) {
+                for (int T : new int[]{1, 2, 3, 9, 40}) {             // 40: split over the kernel threads
                     Workspace plain = new Workspace(c, T), fast = new Workspace(c, T);
                     for (int i = 0; i < T * c.dInProj; i++) plain.zxbcdt[i] = fast.zxbcdt[i] = (float) r.nextGaussian();
                     Mamba2Layer.State s1 = (Mamba2Layer.State) layer.newState(), s2 = (Mamba2Layer.State) layer.newState();

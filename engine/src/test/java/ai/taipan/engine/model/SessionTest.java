@@ -80,6 +80,18 @@ class SessionTest {
         }
     }
 
+    /**
+     * chunk_size 256 with a 300-token prompt: the SSD runs in chunks of Ssd.MAX_CHUNK (64) inside
+     * the 256-token prefill blocks, and must still agree with the recurrent step form.
+     */
+    @Test
+    void ssdChunksShorterThanThePrefillBlockAgreeWithStep() {
+        int[] ids = randomIds(300, 40, 8);
+        TaipanModel m = small(Preset.MAMBA2, 256, 6);
+        assertClose("mamba2 chunk_size 256, 300 tokens: parallel vs step", m.logits(ids, Mode.STEP),
+                m.logits(ids, Mode.PARALLEL), 2e-4, 2e-4);
+    }
+
     @ParameterizedTest
     @EnumSource(Preset.class)
     void prefillInPiecesThenDecodeEqualsOnePass(Preset preset) {
