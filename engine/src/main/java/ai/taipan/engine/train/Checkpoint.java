@@ -7,7 +7,6 @@ import ai.taipan.engine.format.ModelFormatException;
 import ai.taipan.engine.format.SafeTensors;
 import ai.taipan.engine.format.SafeTensorsWriter;
 import ai.taipan.engine.model.ModelConfig;
-import ai.taipan.engine.model.Weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,7 +82,7 @@ public final class Checkpoint {
                 corrupt(tmp.resolve(TENSORS));
             }
             tr.config().write(tmp.resolve(CONFIG));
-            Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(tmp.resolve(MODEL), DType.F32);
+            tr.modelWeights().save(tmp.resolve(MODEL), DType.F32);
             ObjectNode st = Json.mapper().createObjectNode();
             st.put("format", "taipan-train-checkpoint/1");
             st.put("step", tr.step());

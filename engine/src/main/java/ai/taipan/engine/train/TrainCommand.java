@@ -316,7 +316,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingData heldOut = DataSpec.parse(dataItems, TextCorpus.Split.VALIDATION);
         Trainer.Evaluation ev = evalSequences > 0 ? tr.evaluate(heldOut, evalSequences, opt.seed() ^ 0x5EEDL) : null;
         double valCe = ev != null ? ev.crossEntropy() : Double.NaN;
-        Weights.of(tr.config(), tr.layout().unpack(tr.weights())).save(out.resolve("model.safetensors"), outType);
+        tr.modelWeights().save(out.resolve("model.safetensors"), outType);
         tr.config().write(out.resolve("config.json"));
         String card = ModelCard.render(tr, dataItems, DataSpec.parse(dataItems).describe(), runInfo, trainSeconds,
                 st != null ? st.crossEntropy() : runInfo.path("final_train_ce").asDouble(Double.NaN), valCe, evalSequences,

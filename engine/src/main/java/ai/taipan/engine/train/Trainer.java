@@ -2,6 +2,7 @@ package ai.taipan.engine.train;
 
 import ai.taipan.engine.model.LayerType;
 import ai.taipan.engine.model.ModelConfig;
+import ai.taipan.engine.model.Weights;
 import ai.taipan.engine.tasks.TrainingData;
 
 import java.util.ArrayList;
@@ -155,6 +156,9 @@ public final class Trainer implements AutoCloseable {
 
     /** The live weights (ParamLayout order). */
     public double[] weights() { return w; }
+
+    /** The live weights as a model's tensors (SPEC §4 names, F32): what a model folder saves. */
+    public Weights modelWeights() { return Weights.of(config, layout.unpack(w)); }
 
     AdamW optimizer() { return adam; }
 
