@@ -292,13 +292,11 @@ public final class BenchCommand implements Callable<Integer> {
             DispatchTable.ModelCheck check = new DispatchTable.ModelCheck(checkTokens, vectorMs, fastestPrefill(auto, checkIds));
             written.withCheck(check).write(file);
             ObjectNode c = cal.putObject("model_check");
-            c.put("tokens", check.tokens());
-            c.put("vector_ms", check.vectorMillis());
-            c.put("auto_ms", check.autoMillis());
-            c.put("followed", check.autoMillis() < check.vectorMillis());
+            check.writeTo(c);
+            c.put("followed", check.followed());
             out.printf("In-model check, prefill %d tokens: all-vector %.1f ms, with the verdicts %.1f ms -> %s%n",
                     check.tokens(), check.vectorMillis(), check.autoMillis(),
-                    check.autoMillis() < check.vectorMillis() ? "table followed" : "table not followed (auto = vector)");
+                    check.followed() ? "table followed" : "table not followed (auto = vector)");
         }
         cal.put("seconds", (System.nanoTime() - t0) / 1e9);
         out.println("Dispatch table written: " + file.toAbsolutePath());

@@ -82,7 +82,17 @@ public final class DispatchTable {
      * timings cannot see how ND4J's own threads and our kernel threads share the cores inside a
      * model; when the model is not faster with the verdicts, the table is not followed ({@link #vetoed}).
      */
-    public record ModelCheck(int tokens, double vectorMillis, double autoMillis) {}
+    public record ModelCheck(int tokens, double vectorMillis, double autoMillis) {
+        /** True when the model was faster with the verdicts: the table is followed. */
+        public boolean followed() { return autoMillis < vectorMillis; }
+
+        /** Writes tokens, vector_ms and auto_ms into {@code n} (the table file's and the bench JSON's form). */
+        public void writeTo(ObjectNode n) {
+            n.put("tokens", tokens);
+            n.put("vector_ms", vectorMillis);
+            n.put("auto_ms", autoMillis);
+        }
+    }
 
     private final Machine machine;
     private final List<Entry> entries;
@@ -108,7 +118,7 @@ public final class DispatchTable {
     public DispatchTable withCheck(ModelCheck c) { return new DispatchTable(machine, entries, c); }
 
     /** True when the in-model check found the model no faster with the table's verdicts than without. */
-    public boolean vetoed() { return check != null && !(check.autoMillis() < check.vectorMillis()); }
+    public boolean vetoed() { return check != null && !check.followed(); }
 
     public List<Entry> entries() { return entries; }
 
@@ -156,12 +166,7 @@ public final class DispatchTable {
         m.put("cpu", machine.cpu());
         m.put("cores", machine.cores());
         m.put("kernel_threads", machine.kernelThreads());
-        if (check != null) {
-            ObjectNode c = root.putObject("model_check");
-            c.put("tokens", check.tokens());
-            c.put("vector_ms", check.vectorMillis());
-            c.put("auto_ms", check.autoMillis());
-        }
+        if (check != null) check.writeTo(root.putObject("model_check"));
         ArrayNode a = root.putArray("entries");
         for (Entry e : entries) {
             ObjectNode n = a.addObject();
