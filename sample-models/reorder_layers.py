@@ -19,18 +19,8 @@ import json
 import os
 import struct
 import sys
-import tempfile
 
-
-def atomic_write(path, data):
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+from safetensors_file import atomic_write, read
 
 
 def main(argv):
@@ -60,14 +50,7 @@ def main(argv):
         raise SystemExit(f"ORDER {order_text} is not a permutation of 0..{len(types) - 1} "
                          f"({cfg_path}: {len(types)} layer_types)")
     st_path = os.path.join(src, "model.safetensors")
-    with open(st_path, "rb") as f:
-        data = f.read()
-    if len(data) < 8:
-        raise SystemExit(f"{st_path}: truncated (no header length)")
-    n = struct.unpack_from("<Q", data, 0)[0]
-    if 8 + n > len(data):
-        raise SystemExit(f"{st_path}: header length {n} runs past the end of the file ({len(data)} bytes)")
-    header = json.loads(data[8:8 + n])
+    header, data, base = read(st_path)
     renamed, body = {}, bytearray()
     for name, meta in header.items():
         if name == "__metadata__":
@@ -76,13 +59,13 @@ def main(argv):
         if any(d in name for d in drops):
             continue
         begin, end = meta["data_offsets"]
-        if not 0 <= begin <= end <= len(data) - 8 - n:
+        if not 0 <= begin <= end <= len(data) - base:
             raise SystemExit(f"{st_path}: tensor '{name}' data_offsets {meta['data_offsets']} lie outside the file")
         if name.startswith("backbone.layers."):
             old = int(name.split(".")[2])
             name = name.replace(f"backbone.layers.{old}.", f"backbone.layers.{order.index(old)}.", 1)
         renamed[name] = dict(meta, data_offsets=[len(body), len(body) + end - begin])
-        body += data[8 + n + begin:8 + n + end]
+        body += data[base + begin:base + end]
     head = json.dumps(renamed, separators=(",", ":")).encode()
     head += b" " * (-len(head) % 8)
     config["layer_types"] = [types[o] for o in order]

@@ -15,13 +15,13 @@ as the letters. Only the 10 rows change; everything else is copied byte for byte
 
 usage: respread_digits.py MODEL_DIR [--seed S]      (Python 3 standard library only)
 """
-import json
 import math
 import os
 import random
 import struct
 import sys
-import tempfile
+
+from safetensors_file import atomic_write, read
 
 NAME = "backbone.embeddings.weight"
 
@@ -33,14 +33,8 @@ def main(argv):
     folder = argv[0]
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 0
     path = os.path.join(folder, "model.safetensors")
-    with open(path, "rb") as f:
-        data = bytearray(f.read())
-    if len(data) < 8:
-        raise SystemExit(f"{path}: truncated (no header length)")
-    n = struct.unpack_from("<Q", data, 0)[0]
-    if 8 + n > len(data):
-        raise SystemExit(f"{path}: header length {n} runs past the end of the file ({len(data)} bytes)")
-    header = json.loads(data[8:8 + n])
+    header, data, base = read(path)
+    data = bytearray(data)
     if NAME not in header:
         raise SystemExit(f"{path}: no tensor '{NAME}'")
     meta = header[NAME]
@@ -49,7 +43,7 @@ def main(argv):
     vocab, dim = meta["shape"]
     if vocab < 123:
         raise SystemExit(f"{path}: '{NAME}' has {vocab} rows; a byte-level vocabulary (256) is expected")
-    base = 8 + n + meta["data_offsets"][0]
+    base += meta["data_offsets"][0]
 
     def row(i):
         return list(struct.unpack_from(f"<{dim}f", data, base + 4 * i * dim))
@@ -71,13 +65,7 @@ def main(argv):
         norm = math.sqrt(sum(x * x for x in g))
         new = [m + s * x / norm for m, x in zip(dm, g)]
         struct.pack_into(f"<{dim}f", data, base + 4 * (ord("0") + d) * dim, *new)
-    fd, tmp = tempfile.mkstemp(prefix=".model.", suffix=".tmp", dir=folder)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    atomic_write(path, bytes(data))
     print(f"{path}: digit rows re-spread (seed {seed}): mean distance from their mean {spread_before:.3f} -> {s:.3f}")
     return 0
 
