@@ -14,6 +14,8 @@ and s the mean distance of the letter rows ('a'..'z') from their mean, so the di
 as the letters. Only the 10 rows change; everything else is copied byte for byte.
 
 usage: respread_digits.py MODEL_DIR [--seed S]      (Python 3 standard library only)
+       respread_digits.py MODEL_DIR --measure       print the digit and letter spreads, change nothing
+                                                    (the figures of sample-models/README.md, "What was tried" 8)
 """
 import math
 import os
@@ -59,6 +61,9 @@ def main(argv):
     dm, lm = mean(digits), mean(letters)
     spread_before = sum(dist(r, dm) for r in digits) / 10
     s = sum(dist(r, lm) for r in letters) / 26
+    if "--measure" in argv:
+        print(f"{path}: digit spread {spread_before:.3f}, letter spread {s:.3f} (mean distance of the rows from their mean)")
+        return 0
     rng = random.Random(seed)
     for d in range(10):
         g = [rng.gauss(0.0, 1.0) for _ in range(dim)]
