@@ -59,6 +59,10 @@ public final class InitCommand extends TaipanCommand {
     @Option(names = "--untied", description = "a separate lm_head instead of the tied embedding")
     boolean untied;
 
+    @Option(names = "--embedding-std", paramLabel = "S", description = "standard deviation of the initial embedding "
+            + "(default 0.02, mamba_ssm's; 1.0 = PyTorch's nn.Embedding default, meant with --untied)")
+    Double embeddingStd;
+
     @Option(names = "--seed", required = true, paramLabel = "S", description = "random seed of the initialisation")
     long seed;
 
@@ -87,7 +91,7 @@ public final class InitCommand extends TaipanCommand {
         if (!force && (Files.exists(cfg) || Files.exists(st))) {
             throw new CliException(out + " already holds a model; use --force to overwrite it");
         }
-        Weights w = Weights.random(c, seed);
+        Weights w = Weights.random(c, seed, embeddingStd == null ? Weights.DEFAULT_EMBEDDING_STD : embeddingStd);
         w.save(st, dt);
         c.write(cfg); // config last: a folder with a config always has its weights
         out().printf("wrote %s: preset %s, %d layers (%s), D %d, vocab %d, %,d parameters, %s%n",

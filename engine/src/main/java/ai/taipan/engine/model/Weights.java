@@ -179,6 +179,24 @@ public final class Weights {
      * (our choice; the paper does not say). An untied lm_head ~ N(0, 0.02).
      */
     public static Weights random(ModelConfig c, long seed) {
+        return random(c, seed, DEFAULT_EMBEDDING_STD);
+    }
+
+    /** The embedding's initial standard deviation of {@link #random(ModelConfig, long)}: mamba_ssm's 0.02. */
+    public static final double DEFAULT_EMBEDDING_STD = 0.02;
+
+    /**
+     * {@link #random(ModelConfig, long)} with the embedding drawn from N(0, embeddingStd²) instead of
+     * N(0, 0.02²); every other tensor, and an untied lm_head, exactly as there. Why it is a knob: at
+     * small D the 0.02 convention makes a token's embedding (row norm 0.02·√D, 0.16 at D = 64) some
+     * 20× smaller than the first Mamba-2 layer's output (out_proj's U(±1/√fan_in)/√n_layers), so the
+     * residual stream behind it hardly says which token it is; PyTorch's own nn.Embedding default is
+     * N(0, 1). Meant for an untied head: tied, the head's logits scale with it.
+     */
+    public static Weights random(ModelConfig c, long seed, double embeddingStd) {
+        if (!(embeddingStd > 0) || Double.isInfinite(embeddingStd)) {
+            throw new IllegalArgumentException("embedding std must be a positive number, got " + embeddingStd);
+        }
         Map<String, float[]> data = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         int nLayers = c.numLayers();
@@ -190,7 +208,8 @@ public final class Weights {
             String leaf = name.startsWith("backbone.layers.")                // e.g. "mixer.A_log"
                     ? name.substring(name.indexOf('.', "backbone.layers.".length()) + 1) : name;
             switch (leaf) {
-                case "backbone.embeddings.weight", "lm_head.weight" -> normal(v, r, 0.02);
+                case "backbone.embeddings.weight" -> normal(v, r, embeddingStd);
+                case "lm_head.weight" -> normal(v, r, 0.02);
                 case "norm.weight", "mixer.norm.weight", "mlp_norm.weight", "backbone.norm_f.weight", "mixer.D" ->
                         Arrays.fill(v, 1f);
                 case "mixer.in_proj.weight" -> uniform(v, r, 1.0 / Math.sqrt(shape[1]));

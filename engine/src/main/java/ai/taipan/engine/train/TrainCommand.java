@@ -88,6 +88,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--untied", description = "with --preset: a separate lm_head")
     boolean untied;
 
+    @Option(names = "--embedding-std", paramLabel = "S", description = "with --preset: standard deviation of the initial "
+            + "embedding (default 0.02, mamba_ssm's; 1.0 = PyTorch's nn.Embedding default, meant with --untied)")
+    Double embeddingStd;
+
     // ---- config overrides (SAL training fields and the window), recorded in the trained model's config
     @Option(names = "--window", paramLabel = "W", description = "set sliding_window (SAL and sliding attention)")
     Integer window;
@@ -199,6 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
                 if (!Files.isDirectory(model)) throw new ModelFormatException(model, null, "no such model folder");
+                if (embeddingStd != null) throw new IllegalArgumentException("--embedding-std sets a fresh model's initial embedding: use it with --preset, not --model");
                 TaipanModel m = TaipanModel.load(model);
                 config = overrides(m.config());
                 init = m.weights();
@@ -207,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             } else {
                 config = overrides(presetConfig());
-                init = Weights.random(config, seed);
+                init = Weights.random(config, seed, embeddingStd == null ? Weights.DEFAULT_EMBEDDING_STD : embeddingStd);
             }
             weights = new ParamLayout(config).pack(init.tensors());
             runInfo = Json.mapper().createObjectNode();

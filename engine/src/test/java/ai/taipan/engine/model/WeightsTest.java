@@ -124,6 +124,21 @@ class WeightsTest {
         assertTrue(sel > 0.05 * 400 && sel < 0.35 * 400, "selected at init: " + sel + " of 400");
     }
 
+    @Test
+    void embeddingStdScalesOnlyTheEmbedding() {
+        ModelConfig c = taipanConfig();
+        assertTrue(!c.tieWordEmbeddings, "the untied case: lm_head keeps 0.02");
+        Weights base = Weights.random(c, 7), wide = Weights.random(c, 7, 1.0);
+        assertEquals(1.0, std(wide.get("backbone.embeddings.weight")), 0.05);
+        float[] e0 = base.get("backbone.embeddings.weight"), e1 = wide.get("backbone.embeddings.weight");
+        for (int i = 0; i < e0.length; i += 97) assertEquals(e0[i] * 50, e1[i], 1e-5 * Math.abs(e1[i]) + 1e-6, "same draws, 50x");
+        for (String n : base.tensors().keySet()) {
+            if (!n.equals("backbone.embeddings.weight")) assertArrayEquals(base.get(n), wide.get(n), n);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Weights.random(c, 7, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> Weights.random(c, 7, Double.NaN));
+    }
+
     static double std(float[] v) {
         double s = 0, ss = 0;
         for (float x : v) { s += x; ss += x * x; }

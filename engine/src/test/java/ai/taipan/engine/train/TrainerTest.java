@@ -249,6 +249,10 @@ class TrainerTest {
         assertTrue(none.err().contains("LATEST"), none.err());
         Result both = train("--data", text.toString(), "--out", tmp.resolve("o6").toString());
         assertTrue(both.err().contains("--model") && both.err().contains("--preset"), both.err());
+        Result emb = train("--model", init.toString(), "--embedding-std", "1", "--data", text.toString(), "--out", tmp.resolve("o7").toString());
+        assertEquals(1, emb.code());
+        assertTrue(emb.err().contains("--embedding-std") && emb.err().contains("--preset"), emb.err());
+        assertFalse(Files.exists(tmp.resolve("o7").resolve("checkpoints")), "nothing written");
     }
 
     static String[] concat(String[] a, String... b) {
