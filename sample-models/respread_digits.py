@@ -14,7 +14,8 @@ and s the mean distance of the letter rows ('a'..'z') from their mean, so the di
 as the letters. Only the 10 rows change; everything else is copied byte for byte.
 
 usage: respread_digits.py MODEL_DIR [--seed S]      (Python 3 standard library only)
-       respread_digits.py MODEL_DIR --measure       print the digit and letter spreads, change nothing
+       respread_digits.py MODEL_DIR --measure       print the digit and letter spreads (and an untied
+                                                    lm_head's), change nothing
                                                     (the figures of sample-models/README.md, "What was tried" 8)
 """
 import math
@@ -63,6 +64,15 @@ def main(argv):
     s = sum(dist(r, lm) for r in letters) / 26
     if "--measure" in argv:
         print(f"{path}: digit spread {spread_before:.3f}, letter spread {s:.3f} (mean distance of the rows from their mean)")
+        head = header.get("lm_head.weight")
+        if head is not None and head["dtype"] == "F32" and head["shape"] == [vocab, dim]:
+            hb = base - meta["data_offsets"][0] + head["data_offsets"][0]
+            hrow = lambda i: list(struct.unpack_from(f"<{dim}f", data, hb + 4 * i * dim))
+            hd = [hrow(i) for i in range(ord("0"), ord("9") + 1)]
+            hl = [hrow(i) for i in range(ord("a"), ord("z") + 1)]
+            hdm, hlm = mean(hd), mean(hl)
+            print(f"{path}: untied lm_head: digit spread {sum(dist(r, hdm) for r in hd) / 10:.3f}, "
+                  f"letter spread {sum(dist(r, hlm) for r in hl) / 26:.3f}")
         return 0
     rng = random.Random(seed)
     for d in range(10):
