@@ -96,6 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "W", description = "set sliding_window (SAL and sliding attention)")
     Integer window;
 
+    @Option(names = "--sal-rope", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "set sal_rope: RoPE on the SAL's queries and keys (SPEC default false)")
+    Boolean salRope;
+
     @Option(names = "--capacity", paramLabel = "C", description = "set capacity, the SAL's target selected fraction, in (0, 1]")
     Double capacity;
 
@@ -420,9 +424,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Applies --window/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */
     private ModelConfig overrides(ModelConfig c) {
-        if (window == null && capacity == null && gumbelTau == null && budgetWeight == null) return c;
+        if (window == null && salRope == null && capacity == null && gumbelTau == null && budgetWeight == null) return c;
         ModelConfig.Builder b = c.toBuilder();
         if (window != null) b.slidingWindow = window;
+        if (salRope != null) b.salRope = salRope;
         if (capacity != null) b.capacity = capacity;
         if (gumbelTau != null) b.gumbelTau = gumbelTau;
         if (budgetWeight != null) b.budgetLossWeight = budgetWeight;

@@ -255,6 +255,29 @@ class TrainerTest {
         assertFalse(Files.exists(tmp.resolve("o7").resolve("checkpoints")), "nothing written");
     }
 
+    @Test
+    void presetRunTakesTheInitAndConfigOptions() throws IOException {
+        // --untied --embedding-std 1 --sal-rope --capacity 1: the round-3 recipe's fresh model (sample-models/train.sh)
+        Path text = textFile(), out = tmp.resolve("p1");
+        Result r = train("--preset", "taipan", "--layers", "2", "--hidden-size", "16", "--window", "8", "--seq-len", "16",
+                "--untied", "--embedding-std", "1", "--sal-rope", "--capacity", "1", "--data", text.toString(),
+                "--steps", "1", "--batch", "1", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        ModelConfig c = ModelConfig.read(out.resolve("config.json"));
+        assertTrue(c.salRope && !c.tieWordEmbeddings && c.capacity == 1.0, "sal_rope, untied, capacity");
+        Weights w = ai.taipan.engine.model.TaipanModel.load(out).weights();
+        // one AdamW step at lr ≤ 1e-3 moves each weight by at most ~lr: the embedding's std is still ~1, the head's ~0.02
+        assertEquals(1.0, stdOf(w.get("backbone.embeddings.weight")), 0.1);
+        assertEquals(0.02, stdOf(w.get("lm_head.weight")), 0.005);
+    }
+
+    static double stdOf(float[] v) {
+        double s = 0, ss = 0;
+        for (float x : v) { s += x; ss += x * x; }
+        double m = s / v.length;
+        return Math.sqrt(ss / v.length - m * m);
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
