@@ -1,5 +1,5 @@
 #!/bin/bash
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."   # the repository root
 J="java --add-modules jdk.incubator.vector -Xmx8g -jar engine/target/taipan.jar"
 S="--preset mamba2 --hidden-size 768 --layers 24 --state-size 128 --head-dim 64 --vocab 50288 --sweep none"
 O=${1:-bench-out}; mkdir -p $O
