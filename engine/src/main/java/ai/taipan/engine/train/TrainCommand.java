@@ -422,7 +422,7 @@ public final class TrainCommand implements Callable<Integer> {
                 null, attentionHeads, intermediateSize, null, null, untied).build();
     }
 
-    /** Applies --window/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */
+    /** Applies --window/--sal-rope/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */
     private ModelConfig overrides(ModelConfig c) {
         if (window == null && salRope == null && capacity == null && gumbelTau == null && budgetWeight == null) return c;
         ModelConfig.Builder b = c.toBuilder();
