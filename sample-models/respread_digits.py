@@ -46,10 +46,6 @@ def main(argv):
     vocab, dim = meta["shape"]
     if vocab < 123:
         raise SystemExit(f"{path}: '{NAME}' has {vocab} rows; a byte-level vocabulary (256) is expected")
-    base += meta["data_offsets"][0]
-
-    def row(i):
-        return list(struct.unpack_from(f"<{dim}f", data, base + 4 * i * dim))
 
     def mean(rows):
         return [sum(r[k] for r in rows) / len(rows) for k in range(dim)]
@@ -57,22 +53,23 @@ def main(argv):
     def dist(a, b):
         return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
 
-    digits = [row(i) for i in range(ord("0"), ord("9") + 1)]
-    letters = [row(i) for i in range(ord("a"), ord("z") + 1)]
-    dm, lm = mean(digits), mean(letters)
-    spread_before = sum(dist(r, dm) for r in digits) / 10
-    s = sum(dist(r, lm) for r in letters) / 26
+    def spreads(tensor_base):
+        """(mean of the digit rows, digit spread, letter spread) of the [vocab, dim] F32 tensor at tensor_base."""
+        row = lambda i: list(struct.unpack_from(f"<{dim}f", data, tensor_base + 4 * i * dim))
+        digits = [row(i) for i in range(ord("0"), ord("9") + 1)]
+        letters = [row(i) for i in range(ord("a"), ord("z") + 1)]
+        dm, lm = mean(digits), mean(letters)
+        return dm, sum(dist(r, dm) for r in digits) / 10, sum(dist(r, lm) for r in letters) / 26
+
+    base_data = base
+    base += meta["data_offsets"][0]
+    dm, spread_before, s = spreads(base)
     if "--measure" in argv:
         print(f"{path}: digit spread {spread_before:.3f}, letter spread {s:.3f} (mean distance of the rows from their mean)")
         head = header.get("lm_head.weight")
         if head is not None and head["dtype"] == "F32" and head["shape"] == [vocab, dim]:
-            hb = base - meta["data_offsets"][0] + head["data_offsets"][0]
-            hrow = lambda i: list(struct.unpack_from(f"<{dim}f", data, hb + 4 * i * dim))
-            hd = [hrow(i) for i in range(ord("0"), ord("9") + 1)]
-            hl = [hrow(i) for i in range(ord("a"), ord("z") + 1)]
-            hdm, hlm = mean(hd), mean(hl)
-            print(f"{path}: untied lm_head: digit spread {sum(dist(r, hdm) for r in hd) / 10:.3f}, "
-                  f"letter spread {sum(dist(r, hlm) for r in hl) / 26:.3f}")
+            _, hd, hl = spreads(base_data + head["data_offsets"][0])
+            print(f"{path}: untied lm_head: digit spread {hd:.3f}, letter spread {hl:.3f}")
         return 0
     rng = random.Random(seed)
     for d in range(10):
