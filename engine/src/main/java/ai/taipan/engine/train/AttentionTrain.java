@@ -83,6 +83,7 @@ final class AttentionTrain {
     // backward buffers
     private final double[] dh1, dmm, dga, dub, dx2, dctx, dq, dk, dv, du, dOo, ds;
     private final double[] tmpD;
+    private final double[] kT, vT;                // (hd, T) one head's keys / values, transposed (dense layers)
     /** λ·(C − mean m̃)² of the last forward (SAL), and the mean of m̃. */
     double budgetLoss, selectedFraction;
 
@@ -138,6 +139,7 @@ final class AttentionTrain {
         dx2 = new double[T * D]; dctx = new double[T * AD]; dq = new double[T * AD]; dk = new double[T * AD];
         dv = new double[T * AD]; du = new double[T * D]; dOo = new double[T * D]; ds = new double[T * 2];
         tmpD = new double[T * D];
+        kT = new double[hd * T]; vT = new double[hd * T];
     }
 
     /** Attention memory per sequence in doubles: what a training window costs (for the trainer's size check). */
@@ -199,16 +201,27 @@ final class AttentionTrain {
             }
         }
         keyStart[T] = nnz;
+        // Attention layers: every query's keys are one contiguous run of positions, so a query's scores
+        // are computed across keys from the head's transposed keys (DMath.dotsT). The SAL's key sets are
+        // sparse (the selected tokens) and keep one dot product per key.
+        boolean dense = !sal;
         for (int h = 0; h < HA; h++) {
             int pOff = h * keyIdx.length;
+            if (dense) transposeHead(kT, k, h, T);
             for (int t = 0; t < T; t++) {
                 int qr = t * AD + h * hd;
                 double mx = Double.NEGATIVE_INFINITY;
-                for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
-                    int kr = keyIdx[e] * AD + h * hd;
-                    double sc = DMath.dot(q, qr, k, kr, hd) * scale;
-                    prob[pOff + e] = sc;
-                    if (sc > mx) mx = sc;
+                if (dense) {
+                    int e0 = keyStart[t], n = keyStart[t + 1] - e0;
+                    DMath.dotsT(prob, pOff + e0, q, qr, kT, keyIdx[e0], T, n, hd, scale);
+                    for (int e = e0; e < e0 + n; e++) mx = Math.max(mx, prob[pOff + e]);
+                } else {
+                    for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
+                        int kr = keyIdx[e] * AD + h * hd;
+                        double sc = DMath.dot(q, qr, k, kr, hd) * scale;
+                        prob[pOff + e] = sc;
+                        if (sc > mx) mx = sc;
+                    }
                 }
                 double z = 0;
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
@@ -216,13 +229,8 @@ final class AttentionTrain {
                     prob[pOff + e] = ex;
                     z += ex;
                 }
-                for (int d = 0; d < hd; d++) ctx[qr + d] = 0;
-                for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
-                    double pe = prob[pOff + e] / z;
-                    prob[pOff + e] = pe;
-                    int vr = keyIdx[e] * AD + h * hd;
-                    for (int d = 0; d < hd; d++) ctx[qr + d] += pe * vv[vr + d];
-                }
+                for (int e = keyStart[t]; e < keyStart[t + 1]; e++) prob[pOff + e] /= z;
+                DMath.weightedRowSum(ctx, qr, prob, pOff, keyIdx, keyStart[t], keyStart[t + 1], vv, h * hd, AD, hd);
             }
         }
         linear(o, 0, ctx, 0, w, oO, T, AD, D);
@@ -240,6 +248,14 @@ final class AttentionTrain {
         for (int i = 0; i < T * I; i++) mm[i] = silu(ga[i]) * ub[i];
         linear(hOut, 0, mm, 0, w, oMd, T, I, D);
         for (int i = 0; i < T * D; i++) hOut[i] += h1[i];
+    }
+
+    /** dst[d·T + j] = src[j·AD + h·hd + d]: head h of a (T, AD) matrix as (hd, T). */
+    private void transposeHead(double[] dst, double[] src, int h, int T) {
+        for (int j = 0; j < T; j++) {
+            int r = j * AD + h * hd;
+            for (int d = 0; d < hd; d++) dst[d * T + j] = src[r + d];
+        }
     }
 
     /**
@@ -307,28 +323,34 @@ final class AttentionTrain {
         java.util.Arrays.fill(dq, 0, T * AD, 0);
         java.util.Arrays.fill(dk, 0, T * AD, 0);
         java.util.Arrays.fill(dv, 0, T * AD, 0);
+        boolean dense = !sal;   // as in forward
         for (int h = 0; h < HA; h++) {
             int pOff = h * keyIdx.length;
+            if (dense) transposeHead(vT, vv, h, T);
             for (int t = 0; t < T; t++) {
                 int qr = t * AD + h * hd;
                 double sumPd = 0;
+                if (dense) {
+                    int e0 = keyStart[t];
+                    DMath.dotsT(scratch, 0, dctx, qr, vT, keyIdx[e0], T, keyStart[t + 1] - e0, hd, 1.0);
+                }
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
                     int vr = keyIdx[e] * AD + h * hd;
                     double pe = prob[pOff + e];
-                    double dp = DMath.dot(dctx, qr, vv, vr, hd);
-                    for (int d = 0; d < hd; d++) dv[vr + d] += pe * dctx[qr + d];
+                    double dp = dense ? scratch[e - keyStart[t]] : DMath.dot(dctx, qr, vv, vr, hd);
+                    DMath.axpy(dv, vr, pe, dctx, qr, hd);
                     scratch[e - keyStart[t]] = dp;
                     sumPd += pe * dp;
                 }
-                for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
-                    double dsc = prob[pOff + e] * (scratch[e - keyStart[t]] - sumPd) * scale;
-                    if (dsc == 0) continue;
-                    int kr = keyIdx[e] * AD + h * hd;
-                    for (int d = 0; d < hd; d++) {
-                        dq[qr + d] += dsc * k[kr + d];
-                        dk[kr + d] += dsc * q[qr + d];
-                    }
+                int e0 = keyStart[t], e1 = keyStart[t + 1];
+                for (int e = e0; e < e1; e++) {
+                    double dsc = prob[pOff + e] * (scratch[e - e0] - sumPd) * scale;
+                    scratch[e - e0] = dsc;
+                    if (dsc != 0) DMath.axpy(dk, keyIdx[e] * AD + h * hd, dsc, q, qr, hd);
                 }
+                // dq's row t is this query's alone (it starts at 0): the same sum in registers; a term
+                // with dsc = 0 adds a zero, which leaves a finite sum unchanged
+                DMath.weightedRowSum(dq, qr, scratch, -e0, keyIdx, e0, e1, k, h * hd, AD, hd);
             }
         }
         if (rope) { rotate(dq, T, true); rotate(dk, T, true); }

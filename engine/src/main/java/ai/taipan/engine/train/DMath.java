@@ -144,6 +144,83 @@ public final class DMath {
         return s;
     }
 
+    /**
+     * The scores of one query against n contiguous keys held transposed:
+     * out[i] = scale · Σ_d q[qOff+d]·kT[d·stride + col+i] for i &lt; n, the sum taken in the order of d
+     * with a fused multiply-add per step. Vectorised across keys (no horizontal reduction per key, which
+     * is what makes {@link #dot} slow at attention's head sizes of 16–64); every lane and the scalar
+     * tail compute the same expression, so a key's score does not depend on where it falls in a block.
+     */
+    public static void dotsT(double[] out, int outOff, double[] q, int qOff, double[] kT, int col, int stride,
+                             int n, int hd, double scale) {
+        int i = 0;
+        if (SIMD && n >= LANES) {
+            for (; i + LANES <= n; i += LANES) dotsTBlock(out, outOff + i, q, qOff, kT, col + i, stride, hd, scale);
+            // the last partial block as one more block ending at n: it recomputes a few keys, to the bit
+            if (i < n) dotsTBlock(out, outOff + n - LANES, q, qOff, kT, col + n - LANES, stride, hd, scale);
+            return;
+        }
+        for (; i < n; i++) {
+            double s = 0;
+            for (int d = 0; d < hd; d++) s = Math.fma(q[qOff + d], kT[d * stride + col + i], s);
+            out[outOff + i] = s * scale;
+        }
+    }
+
+    private static void dotsTBlock(double[] out, int o, double[] q, int qOff, double[] kT, int col, int stride,
+                                   int hd, double scale) {
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int d = 0; d < hd; d++) {
+            acc = DoubleVector.fromArray(S, kT, d * stride + col).fma(DoubleVector.broadcast(S, q[qOff + d]), acc);
+        }
+        acc.mul(scale).intoArray(out, o);
+    }
+
+    /**
+     * out[oOff+d] = Σ_e w[wOff+e]·x[rows[e]·rowStride + xOff + d] for d &lt; n, e from e0 to e1 − 1 in
+     * order, starting from 0, a multiply then an add per term: bit for bit the loop
+     * {@code out[d] = 0; for e: for d: out[d] += w[e]·x[row_e + d]}, with the sums held in registers
+     * instead of going through memory once per term (a store-to-load chain that made the attention
+     * trainer's context and query-gradient loops latency-bound).
+     */
+    public static void weightedRowSum(double[] out, int oOff, double[] w, int wOff, int[] rows, int e0, int e1,
+                                      double[] x, int xOff, int rowStride, int n) {
+        int d = 0;
+        if (SIMD) {
+            for (; d + LANES <= n; d += LANES) weightedRowSumBlock(out, oOff + d, w, wOff, rows, e0, e1, x, xOff + d, rowStride);
+        }
+        for (; d < n; d++) {
+            double s = 0;
+            for (int e = e0; e < e1; e++) s += w[wOff + e] * x[rows[e] * rowStride + xOff + d];
+            out[oOff + d] = s;
+        }
+    }
+
+    private static void weightedRowSumBlock(double[] out, int o, double[] w, int wOff, int[] rows, int e0, int e1,
+                                            double[] x, int xOff, int rowStride) {
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int e = e0; e < e1; e++) {
+            acc = acc.add(DoubleVector.fromArray(S, x, rows[e] * rowStride + xOff).mul(w[wOff + e]));
+        }
+        acc.intoArray(out, o);
+    }
+
+    /**
+     * y[i] += a·x[i] for i &lt; n, a multiply then an add per element (no fused step), so the vector
+     * path gives bit for bit what the plain loop gives.
+     */
+    public static void axpy(double[] y, int yOff, double a, double[] x, int xOff, int n) {
+        int i = 0;
+        if (SIMD) {
+            for (; i + LANES <= n; i += LANES) {
+                DoubleVector.fromArray(S, y, yOff + i)
+                        .add(DoubleVector.fromArray(S, x, xOff + i).mul(a))
+                        .intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+
     private static double tail(double[] a, int ar, double[] b, int br, int from, int K) {
         double s = 0;
         for (int k = from; k < K; k++) s += a[ar + k] * b[br + k];
