@@ -32,6 +32,26 @@ final class ScalarOps implements VectorOps.Ops {
     }
 
     @Override
+    public float expShiftSum(float[] x, int off, int n, float shift) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            x[off + i] = (float) Math.exp(x[off + i] - shift);
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale) {
+        for (int r = 0; r < rows; r++) out[oOff + r] = dot(q, qOff, x, xOff + r * stride, n) * scale;
+    }
+
+    @Override
+    public void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride, int rows, int n) {
+        for (int r = 0; r < rows; r++) axpy(w[wOff + r], x, xOff + r * stride, out, oOff, n);
+    }
+
+    @Override
     public void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                        float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
         for (int i = 0; i < rows; i++) {

@@ -1,6 +1,7 @@
 package ai.taipan.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -33,6 +34,113 @@ final class SimdOps implements VectorOps.Ops {
             FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public float expShiftSum(float[] x, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            x[off + i] = (float) Math.exp(x[off + i] - shift);
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    /**
+     * e^x, Cephes expf: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact k·ln 2),
+     * e^r by a degree-6 polynomial, 2^k through the exponent bits. Arguments are clamped to
+     * [−87.3, 88.7]; below −87.3 the result is 0, never subnormal (a subnormal softmax weight would
+     * cost a microcode assist in every product it enters, BENCHMARKS.md §6).
+     */
+    private static FloatVector exp(FloatVector x) {
+        var tiny = x.lt(-87.3f);
+        x = x.max(-87.3f).min(88.7f);
+        // k = round(x·log2 e) by the 1.5·2^23 trick (no float→int conversion, which C2 does not
+        // intrinsify here): t's low mantissa bits then hold k
+        FloatVector t = x.mul(1.44269504088896341f).add(12582912f);
+        FloatVector k = t.sub(12582912f);
+        FloatVector r = x.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
+        FloatVector z = r.mul(r);
+        FloatVector y = FloatVector.broadcast(S, 1.9875691500e-4f)
+                .fma(r, FloatVector.broadcast(S, 1.3981999507e-3f))
+                .fma(r, FloatVector.broadcast(S, 8.3334519073e-3f))
+                .fma(r, FloatVector.broadcast(S, 4.1665795894e-2f))
+                .fma(r, FloatVector.broadcast(S, 1.6666665459e-1f))
+                .fma(r, FloatVector.broadcast(S, 5.0000001201e-1f))
+                .fma(z, r).add(1f);
+        // 2^k: (k + 127) << 23, from t's bits (0x4B400000 + k)
+        IntVector bits = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats()).blend(0f, tiny);
+    }
+
+    @Override
+    public void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale) {
+        if (n > 2 * L) {
+            for (int r = 0; r < rows; r++) out[oOff + r] = dot(q, qOff, x, xOff + r * stride, n) * scale;
+            return;
+        }
+        // short rows (attention heads of 8-32): a vector dot would end each row in a horizontal
+        // reduction, which C2 emits as a lane-by-lane chain (~60 cycles a row, JFR); instead eight
+        // rows advance together, one fused multiply-add per row and element, eight independent chains
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            int o = xOff + r * stride;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (int d = 0; d < n; d++) {
+                float qd = q[qOff + d];
+                s0 = Math.fma(qd, x[o + d], s0);
+                s1 = Math.fma(qd, x[o + stride + d], s1);
+                s2 = Math.fma(qd, x[o + 2 * stride + d], s2);
+                s3 = Math.fma(qd, x[o + 3 * stride + d], s3);
+                s4 = Math.fma(qd, x[o + 4 * stride + d], s4);
+                s5 = Math.fma(qd, x[o + 5 * stride + d], s5);
+                s6 = Math.fma(qd, x[o + 6 * stride + d], s6);
+                s7 = Math.fma(qd, x[o + 7 * stride + d], s7);
+            }
+            out[oOff + r] = s0 * scale;
+            out[oOff + r + 1] = s1 * scale;
+            out[oOff + r + 2] = s2 * scale;
+            out[oOff + r + 3] = s3 * scale;
+            out[oOff + r + 4] = s4 * scale;
+            out[oOff + r + 5] = s5 * scale;
+            out[oOff + r + 6] = s6 * scale;
+            out[oOff + r + 7] = s7 * scale;
+        }
+        for (; r < rows; r++) {
+            int o = xOff + r * stride;
+            float s0 = 0;
+            for (int d = 0; d < n; d++) s0 = Math.fma(q[qOff + d], x[o + d], s0);
+            out[oOff + r] = s0 * scale;
+        }
+    }
+
+    @Override
+    public void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride, int rows, int n) {
+        int d = 0;
+        for (; d + L <= n; d += L) weightedRowSumBlock(out, oOff + d, w, wOff, x, xOff + d, stride, rows);
+        for (; d < n; d++) {
+            float s = out[oOff + d];
+            for (int r = 0; r < rows; r++) s += w[wOff + r] * x[xOff + r * stride + d];
+            out[oOff + d] = s;
+        }
+    }
+
+    private static void weightedRowSumBlock(float[] out, int o, float[] w, int wOff, float[] x, int xOff, int stride, int rows) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {   // two chains, so the FMA latency does not bound the loop
+            a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
+            a1 = FloatVector.fromArray(S, x, xOff + (r + 1) * stride).fma(FloatVector.broadcast(S, w[wOff + r + 1]), a1);
+        }
+        if (r < rows) a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
+        a0.add(a1).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
     }
 
     @Override

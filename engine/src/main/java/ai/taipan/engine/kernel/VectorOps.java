@@ -23,6 +23,12 @@ public final class VectorOps {
 
         void flushTiny(float[] x, int off, int n, float threshold);
 
+        float expShiftSum(float[] x, int off, int n, float shift);
+
+        void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale);
+
+        void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride, int rows, int n);
+
         void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                     float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack);
     }
@@ -70,6 +76,33 @@ public final class VectorOps {
      * code that builds operands from decays that can underflow flushes them with this first.
      */
     public static void flushTiny(float[] x, int off, int n, float threshold) { IMPL.flushTiny(x, off, n, threshold); }
+
+    /**
+     * x[off+i] = exp(x[off+i] − shift) for i &lt; n, and returns their sum: softmax's numerators. The
+     * vector path evaluates exp with the Cephes single-precision polynomial (relative error ~1e-7,
+     * arguments below −87.3 give 0); the JDK's vector EXP falls back to ~4 ns an element on JDK 17
+     * and Math.exp costs ~9 ns, more than the score itself at attention's head sizes.
+     */
+    public static float expShiftSum(float[] x, int off, int n, float shift) { return IMPL.expShiftSum(x, off, n, shift); }
+
+    /**
+     * out[oOff+r] = scale · Σ_d q[qOff+d]·x[xOff + r·stride + d] for r &lt; rows, d &lt; n: one query
+     * against a run of rows (attention scores over a run of cached keys).
+     */
+    public static void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride,
+                               int rows, int n, float scale) {
+        IMPL.dotRows(out, oOff, q, qOff, x, xOff, stride, rows, n, scale);
+    }
+
+    /**
+     * out[oOff+d] += Σ_r w[wOff+r]·x[xOff + r·stride + d] for d &lt; n, r &lt; rows: a weighted sum of a
+     * run of rows (attention's Σ a_j v_j), the sums held in registers across the rows rather than
+     * stored and reloaded once per row as repeated {@link #axpy} calls would.
+     */
+    public static void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride,
+                                      int rows, int n) {
+        IMPL.weightedRowSum(out, oOff, w, wOff, x, xOff, stride, rows, n);
+    }
 
     /** Σ_i x[off+i]², i &lt; n. */
     public static float sumOfSquares(float[] x, int off, int n) { return IMPL.sumOfSquares(x, off, n); }

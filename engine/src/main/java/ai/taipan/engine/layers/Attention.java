@@ -25,27 +25,23 @@ final class Attention {
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] sc = ws.scores(n);                   // (keys,)
         float[] k = ring.keys(), v = ring.values();
+        // the ring's entries, oldest first, lie in at most two runs of physical slots: [s0, s0 + n1)
+        // and, after the wrap, [0, n − n1)
+        int s0 = n == 0 ? 0 : ring.slot(0);
+        int n1 = Math.min(n, k.length / dim - s0);
         for (int h = 0; h < heads; h++) {
             int qo = qOff + h * hd;
+            VectorOps.dotRows(sc, 0, q, qo, k, s0 * dim + h * hd, dim, n1, hd, scale);
+            VectorOps.dotRows(sc, n1, q, qo, k, h * hd, dim, n - n1, hd, scale);
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                float d = VectorOps.dot(q, qo, k, ring.slot(j) * dim + h * hd, hd) * scale;
-                sc[j] = d;
-                if (d > max) max = d;
-            }
-            float sum = 0f;
-            for (int j = 0; j < n; j++) {
-                sc[j] = (float) Math.exp(sc[j] - max);
-                sum += sc[j];
-            }
-            float inv = 1f / sum;
+            for (int j = 0; j < n; j++) max = Math.max(max, sc[j]);
+            float inv = 1f / VectorOps.expShiftSum(sc, 0, n, max);
+            VectorOps.scale(sc, 0, n, inv);
+            if (weights != null) System.arraycopy(sc, 0, weights[h], 0, n);
             int oo = outOff + h * hd;
             java.util.Arrays.fill(out, oo, oo + hd, 0f);
-            for (int j = 0; j < n; j++) {
-                float a = sc[j] * inv;
-                if (weights != null) weights[h][j] = a;
-                VectorOps.axpy(a, v, ring.slot(j) * dim + h * hd, out, oo, hd);
-            }
+            VectorOps.weightedRowSum(out, oo, sc, 0, v, s0 * dim + h * hd, dim, n1, hd);
+            VectorOps.weightedRowSum(out, oo, sc, n1, v, h * hd, dim, n - n1, hd);
         }
     }
 

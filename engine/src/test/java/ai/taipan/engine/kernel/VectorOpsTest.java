@@ -49,6 +49,46 @@ class VectorOpsTest {
                 double want = inside ? b[i] + (double) alpha * a[aOff + i - bOff] : b[i];
                 assertEquals(want, y[i], 1e-6 * (1 + Math.abs(want)), name + " axpy n=" + n + " i=" + i);
             }
+            // rows of a strided matrix: scores of one query, and a weighted sum of the rows
+            for (int rows : new int[] {0, 1, 3, 4, 9}) {
+                int stride = n + 3, xOff = rnd.nextInt(4);
+                float[] x = random(rnd, xOff + rows * stride + 1), w = random(rnd, rows + 2);
+                float[] sc = new float[rows + 1], acc = random(rnd, n + 2), acc0 = acc.clone();
+                ops.dotRows(sc, 1, a, aOff, x, xOff, stride, rows, n, 0.5f);
+                ops.weightedRowSum(acc, 2, w, 1, x, xOff, stride, rows, n);
+                for (int r = 0; r < rows; r++) {
+                    double d = 0, m = 0;
+                    for (int i = 0; i < n; i++) {
+                        d += (double) a[aOff + i] * x[xOff + r * stride + i];
+                        m += Math.abs((double) a[aOff + i] * x[xOff + r * stride + i]);
+                    }
+                    assertEquals(0.5 * d, sc[1 + r], 1e-6 + 1e-5 * m, name + " dotRows n=" + n + " row " + r);
+                }
+                for (int i = 0; i < acc.length; i++) {
+                    boolean inside = i >= 2 && i < 2 + n;
+                    double want = acc0[i], m = Math.abs(want);
+                    for (int r = 0; inside && r < rows; r++) {
+                        want += (double) w[1 + r] * x[xOff + r * stride + i - 2];
+                        m += Math.abs((double) w[1 + r] * x[xOff + r * stride + i - 2]);
+                    }
+                    assertEquals(want, acc[i], inside ? 1e-6 + 1e-5 * m : 0, name + " weightedRowSum n=" + n + " rows " + rows + " i=" + i);
+                }
+            }
+            // softmax numerators: exp(x − shift) over arguments from far below the float range to +80
+            float[] ex = new float[n + 2];
+            for (int i = 0; i < ex.length; i++) ex[i] = (float) (rnd.nextDouble() * 200 - 110);
+            if (n > 2) { ex[2] = 7f; ex[3] = -1e30f; }
+            float[] ex0 = ex.clone();
+            double wantSum = 0;
+            float gotSum = ops.expShiftSum(ex, 1, n, 7f);
+            for (int i = 0; i < ex.length; i++) {
+                boolean inside = i >= 1 && i < 1 + n;
+                double want = inside ? Math.exp(ex0[i] - 7f) : ex0[i];   // the argument rounded to float, as both paths do
+                if (inside) wantSum += want;
+                double tol = inside ? (want < 1e-37 ? 1e-37 : 3e-7 * want) : 0;   // below e^-87.3 (~1.2e-38): 0
+                assertEquals(want, ex[i], tol, name + " expShiftSum n=" + n + " i=" + i + " x=" + ex0[i]);
+            }
+            assertEquals(wantSum, gotSum, 1e-6 * wantSum + 1e-37, name + " expShiftSum's sum n=" + n);
             float[] s = a.clone();
             ops.scale(s, aOff, n, alpha);
             for (int i = 0; i < s.length; i++) {

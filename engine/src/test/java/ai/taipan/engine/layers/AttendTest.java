@@ -37,15 +37,20 @@ class AttendTest {
                     for (int i = 0; i < dim; i++) vv[i] = (float) r.nextGaussian();
                     ring.push(pos, kv, 0, vv, 0);
                 }
-                float[] q = new float[dim + 2];
-                for (int i = 0; i < q.length; i++) q[i] = (float) (2 * r.nextGaussian());
-                float[] ref = new float[dim + 3], got = new float[dim + 3];
-                float[][] wRef = new float[heads][ring.size()], wGot = new float[heads][ring.size()];
-                Attention.attendPlain(ring, q, 2, ref, 3, heads, hd, ws, wRef);
-                Attention.attend(ring, q, 2, got, 3, heads, hd, ws, wGot);
-                String what = "heads " + heads + ", hd " + hd + ", window " + window;
-                check(what + " output", ref, got);
-                for (int h = 0; h < heads; h++) check(what + " weights of head " + h, wRef[h], wGot[h]);
+                // full (wrapped), then with the oldest third evicted (a ring that is not full and
+                // whose entries may still wrap: the SAL's case)
+                for (int evict = 0; evict < 2; evict++) {
+                    if (evict == 1) ring.evictBefore(2 * window + 3 - window + window / 3 + 1);
+                    float[] q = new float[dim + 2];
+                    for (int i = 0; i < q.length; i++) q[i] = (float) (2 * r.nextGaussian());
+                    float[] ref = new float[dim + 3], got = new float[dim + 3];
+                    float[][] wRef = new float[heads][ring.size()], wGot = new float[heads][ring.size()];
+                    Attention.attendPlain(ring, q, 2, ref, 3, heads, hd, ws, wRef);
+                    Attention.attend(ring, q, 2, got, 3, heads, hd, ws, wGot);
+                    String what = "heads " + heads + ", hd " + hd + ", window " + window + ", " + ring.size() + " entries";
+                    check(what + " output", ref, got);
+                    for (int h = 0; h < heads; h++) check(what + " weights of head " + h, wRef[h], wGot[h]);
+                }
             }
         }
     }
