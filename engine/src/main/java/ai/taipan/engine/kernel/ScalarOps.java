@@ -42,8 +42,14 @@ final class ScalarOps implements VectorOps.Ops {
     }
 
     @Override
-    public void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale) {
-        for (int r = 0; r < rows; r++) out[oOff + r] = dot(q, qOff, x, xOff + r * stride, n) * scale;
+    public void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale) {
+        final int B = VectorOps.KEY_BLOCK;
+        for (int r = 0; r < n; r++) {
+            int s = slot0 + r, base = (s / B) * B * dim + s % B;
+            float acc = 0f;
+            for (int d = 0; d < len; d++) acc += q[qOff + d] * kb[base + (col0 + d) * B];
+            out[oOff + r] = acc * scale;
+        }
     }
 
     @Override

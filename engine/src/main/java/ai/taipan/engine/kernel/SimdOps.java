@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdOps implements VectorOps.Ops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final ScalarOps SCALAR = new ScalarOps();
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -81,44 +82,37 @@ final class SimdOps implements VectorOps.Ops {
     }
 
     @Override
-    public void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale) {
-        if (n > 2 * L) {
-            for (int r = 0; r < rows; r++) out[oOff + r] = dot(q, qOff, x, xOff + r * stride, n) * scale;
+    public void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale) {
+        final int B = VectorOps.KEY_BLOCK;
+        if (n <= 0) return;
+        if (B % L != 0) {                      // lanes that do not tile a block (none on x86): scalar
+            SCALAR.dotBlocked(out, oOff, q, qOff, kb, slot0, n, dim, col0, len, scale);
             return;
         }
-        // short rows (attention heads of 8-32): a vector dot would end each row in a horizontal
-        // reduction, which C2 emits as a lane-by-lane chain (~60 cycles a row, JFR); instead eight
-        // rows advance together, one fused multiply-add per row and element, eight independent chains
-        int r = 0;
-        for (; r + 8 <= rows; r += 8) {
-            int o = xOff + r * stride;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            for (int d = 0; d < n; d++) {
-                float qd = q[qOff + d];
-                s0 = Math.fma(qd, x[o + d], s0);
-                s1 = Math.fma(qd, x[o + stride + d], s1);
-                s2 = Math.fma(qd, x[o + 2 * stride + d], s2);
-                s3 = Math.fma(qd, x[o + 3 * stride + d], s3);
-                s4 = Math.fma(qd, x[o + 4 * stride + d], s4);
-                s5 = Math.fma(qd, x[o + 5 * stride + d], s5);
-                s6 = Math.fma(qd, x[o + 6 * stride + d], s6);
-                s7 = Math.fma(qd, x[o + 7 * stride + d], s7);
+        int end = slot0 + n;
+        for (int c = slot0 / L * L; c < end; c += L) {   // chunks of L slots, aligned to L (so inside one block)
+            FloatVector acc = dotBlockedChunk(q, qOff, kb, (c / B) * B * dim + col0 * B + c % B, len);
+            acc = acc.mul(scale);
+            int o = oOff + c - slot0;
+            if (c >= slot0 && c + L <= end) {
+                acc.intoArray(out, o);
+            } else {                                      // a run's first or last chunk: the lanes inside it
+                float[] lanes = acc.toArray();
+                for (int l = Math.max(0, slot0 - c); l < Math.min(L, end - c); l++) out[o + l] = lanes[l];
             }
-            out[oOff + r] = s0 * scale;
-            out[oOff + r + 1] = s1 * scale;
-            out[oOff + r + 2] = s2 * scale;
-            out[oOff + r + 3] = s3 * scale;
-            out[oOff + r + 4] = s4 * scale;
-            out[oOff + r + 5] = s5 * scale;
-            out[oOff + r + 6] = s6 * scale;
-            out[oOff + r + 7] = s7 * scale;
         }
-        for (; r < rows; r++) {
-            int o = xOff + r * stride;
-            float s0 = 0;
-            for (int d = 0; d < n; d++) s0 = Math.fma(q[qOff + d], x[o + d], s0);
-            out[oOff + r] = s0 * scale;
+    }
+
+    private static FloatVector dotBlockedChunk(float[] q, int qOff, float[] kb, int at, int len) {
+        final int B = VectorOps.KEY_BLOCK;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        int d = 0;
+        for (; d + 2 <= len; d += 2) {   // two chains against the FMA latency
+            a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+            a1 = FloatVector.fromArray(S, kb, at + (d + 1) * B).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
         }
+        if (d < len) a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+        return a0.add(a1);
     }
 
     @Override

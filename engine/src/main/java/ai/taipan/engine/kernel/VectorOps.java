@@ -25,7 +25,7 @@ public final class VectorOps {
 
         float expShiftSum(float[] x, int off, int n, float shift);
 
-        void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride, int rows, int n, float scale);
+        void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale);
 
         void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride, int rows, int n);
 
@@ -85,13 +85,18 @@ public final class VectorOps {
      */
     public static float expShiftSum(float[] x, int off, int n, float shift) { return IMPL.expShiftSum(x, off, n, shift); }
 
+    /** Slots per block of {@link #dotBlocked}'s key layout (= layers.KvRing.BLOCK). */
+    public static final int KEY_BLOCK = 16;
+
     /**
-     * out[oOff+r] = scale · Σ_d q[qOff+d]·x[xOff + r·stride + d] for r &lt; rows, d &lt; n: one query
-     * against a run of rows (attention scores over a run of cached keys).
+     * out[oOff+r] = scale · Σ_{d&lt;len} q[qOff+d]·K(slot0 + r, col0 + d) for r &lt; n: one query's scores
+     * over a run of key slots, where K(s, i) = kb[(s / 16)·16·dim + i·16 + s % 16] (keys stored in
+     * blocks of {@link #KEY_BLOCK} slots, element-major inside a block). The vector path takes the 16
+     * slots of a block as lanes: one fused multiply-add per element and block, no reduction.
      */
-    public static void dotRows(float[] out, int oOff, float[] q, int qOff, float[] x, int xOff, int stride,
-                               int rows, int n, float scale) {
-        IMPL.dotRows(out, oOff, q, qOff, x, xOff, stride, rows, n, scale);
+    public static void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n,
+                                  int dim, int col0, int len, float scale) {
+        IMPL.dotBlocked(out, oOff, q, qOff, kb, slot0, n, dim, col0, len, scale);
     }
 
     /**

@@ -28,11 +28,11 @@ final class Attention {
         // the ring's entries, oldest first, lie in at most two runs of physical slots: [s0, s0 + n1)
         // and, after the wrap, [0, n − n1)
         int s0 = n == 0 ? 0 : ring.slot(0);
-        int n1 = Math.min(n, k.length / dim - s0);
+        int n1 = Math.min(n, ring.capacity() - s0);
         for (int h = 0; h < heads; h++) {
             int qo = qOff + h * hd;
-            VectorOps.dotRows(sc, 0, q, qo, k, s0 * dim + h * hd, dim, n1, hd, scale);
-            VectorOps.dotRows(sc, n1, q, qo, k, h * hd, dim, n - n1, hd, scale);
+            VectorOps.dotBlocked(sc, 0, q, qo, k, s0, n1, dim, h * hd, hd, scale);
+            VectorOps.dotBlocked(sc, n1, q, qo, k, 0, n - n1, dim, h * hd, hd, scale);
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) max = Math.max(max, sc[j]);
             float inv = 1f / VectorOps.expShiftSum(sc, 0, n, max);
@@ -56,9 +56,9 @@ final class Attention {
             int qo = qOff + h * hd;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) {
-                int ko = ring.slot(j) * dim + h * hd;
+                int slot = ring.slot(j);
                 float dot = 0f;
-                for (int d = 0; d < hd; d++) dot += q[qo + d] * k[ko + d];
+                for (int d = 0; d < hd; d++) dot += q[qo + d] * k[KvRing.keyIndex(slot, h * hd + d, dim)];
                 sc[j] = dot * scale;
                 if (sc[j] > max) max = sc[j];
             }

@@ -8,13 +8,21 @@ package ai.taipan.engine.layers;
  *
  * <p>Rings of at most 65,536 entries are allocated in full up front, so a session's memory is
  * fixed from its first token (and stateBytes() constant); longer ones grow by doubling.
+ *
+ * <p>Keys are stored in blocks of {@link #BLOCK} slots, each block element-major ({@link #keyIndex}):
+ * the keys of 16 consecutive slots for one element are one vector, so a query's scores over a run
+ * of slots take one vector fused multiply-add per element and block (VectorOps.dotBlocked) instead
+ * of a dot product per key. Values stay row-major (one row per slot: the weighted sum reads rows).
+ * The key array is rounded up to whole blocks (at most 15 slots of keys more than the ring holds).
  */
 public final class KvRing implements LayerState {
     static final int PREALLOCATE_LIMIT = 1 << 16;
+    /** Slots per key block. */
+    public static final int BLOCK = ai.taipan.engine.kernel.VectorOps.KEY_BLOCK;
 
     private final int maxEntries, dim;
     private int[] pos;      // (cap,) absolute positions
-    private float[] k, v;   // (cap, dim) each, keys after RoPE where RoPE applies
+    private float[] k, v;   // keys blocked ({@link #keyIndex}), values (cap, dim); keys after RoPE where it applies
     private int head, size; // index of the oldest entry; number of entries
 
     public KvRing(int maxEntries, int dim) {
@@ -22,9 +30,21 @@ public final class KvRing implements LayerState {
         this.dim = dim;
         int cap = maxEntries <= PREALLOCATE_LIMIT ? maxEntries : 256;
         pos = new int[cap];
-        k = new float[cap * dim];
+        k = new float[keyFloats(cap, dim)];
         v = new float[cap * dim];
     }
+
+    /** Index in {@link #keys()} of element i of the key in slot s. */
+    public static int keyIndex(int slot, int i, int dim) {
+        return (slot / BLOCK) * BLOCK * dim + i * BLOCK + slot % BLOCK;
+    }
+
+    private static int keyFloats(int cap, int dim) {
+        return (cap + BLOCK - 1) / BLOCK * BLOCK * dim;
+    }
+
+    /** Slots the arrays hold (entries wrap around at this index). */
+    public int capacity() { return pos.length; }
 
     public int size() { return size; }
 
@@ -36,6 +56,7 @@ public final class KvRing implements LayerState {
 
     public int position(int i) { return pos[slot(i)]; }
 
+    /** The keys, blocked: element i of slot s at {@link #keyIndex}(s, i, dim). */
     public float[] keys() { return k; }
 
     public float[] values() { return v; }
@@ -64,7 +85,8 @@ public final class KvRing implements LayerState {
         if (size == pos.length) grow();
         int s = slot(size);
         pos[s] = p;
-        System.arraycopy(kSrc, kOff, k, s * dim, dim);
+        int kb = keyIndex(s, 0, dim);
+        for (int i = 0; i < dim; i++) k[kb + i * BLOCK] = kSrc[kOff + i];
         System.arraycopy(vSrc, vOff, v, s * dim, dim);
         size++;
     }
@@ -72,11 +94,11 @@ public final class KvRing implements LayerState {
     private void grow() {
         int cap = (int) Math.min((long) maxEntries, 2L * pos.length);
         int[] np = new int[cap];
-        float[] nk = new float[cap * dim], nv = new float[cap * dim];
+        float[] nk = new float[keyFloats(cap, dim)], nv = new float[cap * dim];
         for (int i = 0; i < size; i++) {
             int s = slot(i);
             np[i] = pos[s];
-            System.arraycopy(k, s * dim, nk, i * dim, dim);
+            for (int e = 0; e < dim; e++) nk[keyIndex(i, e, dim)] = k[keyIndex(s, e, dim)];
             System.arraycopy(v, s * dim, nv, i * dim, dim);
         }
         pos = np;

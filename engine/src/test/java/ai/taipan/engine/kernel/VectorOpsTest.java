@@ -49,21 +49,28 @@ class VectorOpsTest {
                 double want = inside ? b[i] + (double) alpha * a[aOff + i - bOff] : b[i];
                 assertEquals(want, y[i], 1e-6 * (1 + Math.abs(want)), name + " axpy n=" + n + " i=" + i);
             }
-            // rows of a strided matrix: scores of one query, and a weighted sum of the rows
-            for (int rows : new int[] {0, 1, 3, 4, 9}) {
+            // scores over a run of key slots in the blocked layout (16 slots a block, element-major),
+            // runs that start and end inside blocks; and a weighted sum of the rows of a strided matrix
+            for (int rows : new int[] {0, 1, 3, 4, 9, 16, 17, 40}) {
+                int dim = n + 3, col0 = 2, slot0 = rnd.nextInt(20), cap = slot0 + rows;
+                float[] kb = random(rnd, (cap + 15) / 16 * 16 * dim);
+                float[] sc = random(rnd, rows + 2), sc0 = sc.clone();
+                ops.dotBlocked(sc, 1, a, aOff, kb, slot0, rows, dim, col0, n, 0.5f);
+                for (int i = 0; i < sc.length; i++) {
+                    if (i < 1 || i >= 1 + rows) { assertEquals(sc0[i], sc[i], 0f, name + " dotBlocked wrote outside, i=" + i); continue; }
+                    int slot = slot0 + i - 1;
+                    double d = 0, m = 0;
+                    for (int e = 0; e < n; e++) {
+                        double t = (double) a[aOff + e] * kb[(slot / 16) * 16 * dim + (col0 + e) * 16 + slot % 16];
+                        d += t;
+                        m += Math.abs(t);
+                    }
+                    assertEquals(0.5 * d, sc[i], 1e-6 + 1e-5 * m, name + " dotBlocked n=" + n + " rows " + rows + " slot " + slot);
+                }
                 int stride = n + 3, xOff = rnd.nextInt(4);
                 float[] x = random(rnd, xOff + rows * stride + 1), w = random(rnd, rows + 2);
-                float[] sc = new float[rows + 1], acc = random(rnd, n + 2), acc0 = acc.clone();
-                ops.dotRows(sc, 1, a, aOff, x, xOff, stride, rows, n, 0.5f);
+                float[] acc = random(rnd, n + 2), acc0 = acc.clone();
                 ops.weightedRowSum(acc, 2, w, 1, x, xOff, stride, rows, n);
-                for (int r = 0; r < rows; r++) {
-                    double d = 0, m = 0;
-                    for (int i = 0; i < n; i++) {
-                        d += (double) a[aOff + i] * x[xOff + r * stride + i];
-                        m += Math.abs((double) a[aOff + i] * x[xOff + r * stride + i]);
-                    }
-                    assertEquals(0.5 * d, sc[1 + r], 1e-6 + 1e-5 * m, name + " dotRows n=" + n + " row " + r);
-                }
                 for (int i = 0; i < acc.length; i++) {
                     boolean inside = i >= 2 && i < 2 + n;
                     double want = acc0[i], m = Math.abs(want);

@@ -28,10 +28,12 @@ class AttendTest {
             b.intermediateSize = 8;
             b.layerTypes = List.of(LayerType.SELECTIVE_ATTENTION);   // no RoPE: odd head dims allowed
             Workspace ws = new Workspace(b.build(), 1);
-            for (int window : new int[]{1, 7, 40}) {
+            // bounded rings; and an unbounded one (full attention) that grows past its first 256 slots
+            for (int window : new int[]{1, 7, 40, ModelConfig.UNLIMITED}) {
                 KvRing ring = new KvRing(window, dim);
+                int pushes = window == ModelConfig.UNLIMITED ? 300 : 2 * window + 3;
                 float[] kv = new float[dim];
-                for (int pos = 0; pos < 2 * window + 3; pos++) {      // fills, then wraps around
+                for (int pos = 0; pos < pushes; pos++) {              // fills, then wraps around (or grows)
                     for (int i = 0; i < dim; i++) kv[i] = (float) r.nextGaussian();
                     float[] vv = kv.clone();
                     for (int i = 0; i < dim; i++) vv[i] = (float) r.nextGaussian();
@@ -40,7 +42,7 @@ class AttendTest {
                 // full (wrapped), then with the oldest third evicted (a ring that is not full and
                 // whose entries may still wrap: the SAL's case)
                 for (int evict = 0; evict < 2; evict++) {
-                    if (evict == 1) ring.evictBefore(2 * window + 3 - window + window / 3 + 1);
+                    if (evict == 1) ring.evictBefore(window == ModelConfig.UNLIMITED ? 100 : 2 * window + 3 - window + window / 3 + 1);
                     float[] q = new float[dim + 2];
                     for (int i = 0; i < q.length; i++) q[i] = (float) (2 * r.nextGaussian());
                     float[] ref = new float[dim + 3], got = new float[dim + 3];
@@ -50,6 +52,32 @@ class AttendTest {
                     String what = "heads " + heads + ", hd " + hd + ", window " + window + ", " + ring.size() + " entries";
                     check(what + " output", ref, got);
                     for (int h = 0; h < heads; h++) check(what + " weights of head " + h, wRef[h], wGot[h]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ringKeepsEachKeyAndValueInItsSlot() {
+        // a bounded ring that wrapped (window 21, not a whole number of key blocks) and an unbounded one
+        // that grew twice: every entry's key, read through the blocked layout, and value are the pushed ones
+        for (int window : new int[]{21, ModelConfig.UNLIMITED}) {
+            int dim = 5, pushes = window == ModelConfig.UNLIMITED ? 700 : 50;
+            KvRing ring = new KvRing(window, dim);
+            float[] k = new float[dim], v = new float[dim];
+            for (int p = 0; p < pushes; p++) {
+                for (int i = 0; i < dim; i++) { k[i] = p * 100 + i; v[i] = -(p * 100 + i); }
+                ring.push(p, k, 0, v, 0);
+            }
+            int first = pushes - ring.size();
+            for (int j = 0; j < ring.size(); j++) {
+                int s = ring.slot(j), p = ring.position(j);
+                if (p != first + j) fail("window " + window + ": entry " + j + " holds position " + p + ", want " + (first + j));
+                for (int i = 0; i < dim; i++) {
+                    float key = ring.keys()[KvRing.keyIndex(s, i, dim)], value = ring.values()[s * dim + i];
+                    if (key != p * 100 + i || value != -(p * 100 + i)) {
+                        fail("window " + window + ", position " + p + ", element " + i + ": key " + key + ", value " + value);
+                    }
                 }
             }
         }
