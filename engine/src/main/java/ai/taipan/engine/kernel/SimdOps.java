@@ -105,14 +105,17 @@ final class SimdOps implements VectorOps.Ops {
 
     private static FloatVector dotBlockedChunk(float[] q, int qOff, float[] kb, int at, int len) {
         final int B = VectorOps.KEY_BLOCK;
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int d = 0;
-        for (; d + 2 <= len; d += 2) {   // two chains against the FMA latency
-            a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
-            a1 = FloatVector.fromArray(S, kb, at + (d + 1) * B).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+        for (; d + 4 <= len; d += 4) {   // four chains against the FMA latency
+            int e = at + d * B;
+            a0 = FloatVector.fromArray(S, kb, e).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+            a1 = FloatVector.fromArray(S, kb, e + B).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+            a2 = FloatVector.fromArray(S, kb, e + 2 * B).fma(FloatVector.broadcast(S, q[qOff + d + 2]), a2);
+            a3 = FloatVector.fromArray(S, kb, e + 3 * B).fma(FloatVector.broadcast(S, q[qOff + d + 3]), a3);
         }
-        if (d < len) a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
-        return a0.add(a1);
+        for (; d < len; d++) a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+        return a0.add(a1).add(a2.add(a3));
     }
 
     @Override
@@ -127,14 +130,17 @@ final class SimdOps implements VectorOps.Ops {
     }
 
     private static void weightedRowSumBlock(float[] out, int o, float[] w, int wOff, float[] x, int xOff, int stride, int rows) {
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int r = 0;
-        for (; r + 2 <= rows; r += 2) {   // two chains, so the FMA latency does not bound the loop
-            a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
-            a1 = FloatVector.fromArray(S, x, xOff + (r + 1) * stride).fma(FloatVector.broadcast(S, w[wOff + r + 1]), a1);
+        for (; r + 4 <= rows; r += 4) {   // four chains, so the FMA latency does not bound the loop
+            int at = xOff + r * stride;
+            a0 = FloatVector.fromArray(S, x, at).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
+            a1 = FloatVector.fromArray(S, x, at + stride).fma(FloatVector.broadcast(S, w[wOff + r + 1]), a1);
+            a2 = FloatVector.fromArray(S, x, at + 2 * stride).fma(FloatVector.broadcast(S, w[wOff + r + 2]), a2);
+            a3 = FloatVector.fromArray(S, x, at + 3 * stride).fma(FloatVector.broadcast(S, w[wOff + r + 3]), a3);
         }
-        if (r < rows) a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
-        a0.add(a1).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+        for (; r < rows; r++) a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
+        a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
     }
 
     @Override

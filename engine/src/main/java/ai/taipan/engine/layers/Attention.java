@@ -40,8 +40,8 @@ final class Attention {
             if (weights != null) System.arraycopy(sc, 0, weights[h], 0, n);
             int oo = outOff + h * hd;
             java.util.Arrays.fill(out, oo, oo + hd, 0f);
-            VectorOps.weightedRowSum(out, oo, sc, 0, v, s0 * dim + h * hd, dim, n1, hd);
-            VectorOps.weightedRowSum(out, oo, sc, n1, v, h * hd, dim, n - n1, hd);
+            VectorOps.weightedRowSum(out, oo, sc, 0, v, ring.valueIndex(s0, h * hd), hd, n1, hd);
+            VectorOps.weightedRowSum(out, oo, sc, n1, v, ring.valueIndex(0, h * hd), hd, n - n1, hd);
         }
     }
 
@@ -73,7 +73,7 @@ final class Attention {
             for (int j = 0; j < n; j++) {
                 float a = sc[j] * inv;
                 if (weights != null) weights[h][j] = a;
-                int vo = ring.slot(j) * dim + h * hd;
+                int vo = ring.valueIndex(ring.slot(j), h * hd);
                 for (int d = 0; d < hd; d++) out[oo + d] += a * v[vo + d];
             }
         }

@@ -43,7 +43,7 @@ public final class AttentionLayer implements Layer {
 
     @Override public int index() { return index; }
 
-    @Override public LayerState newState() { return new KvRing(window, dim); }
+    @Override public LayerState newState() { return new KvRing(window, heads, hd); }
 
     @Override
     public void forward(LayerState st, Workspace ws, int T, int pos0, boolean recurrent, Tracer tracer, Probe probe) {

@@ -12,7 +12,8 @@ package ai.taipan.engine.layers;
  * <p>Keys are stored in blocks of {@link #BLOCK} slots, each block element-major ({@link #keyIndex}):
  * the keys of 16 consecutive slots for one element are one vector, so a query's scores over a run
  * of slots take one vector fused multiply-add per element and block (VectorOps.dotBlocked) instead
- * of a dot product per key. Values stay row-major (one row per slot: the weighted sum reads rows).
+ * of a dot product per key. Values are head-major ({@link #valueIndex}): one head's values of
+ * consecutive slots are consecutive rows of d_h, so the weighted sum Σ a_j v_j streams through memory.
  * The key array is rounded up to whole blocks (at most 15 slots of keys more than the ring holds).
  */
 public final class KvRing implements LayerState {
@@ -20,14 +21,16 @@ public final class KvRing implements LayerState {
     /** Slots per key block. */
     public static final int BLOCK = ai.taipan.engine.kernel.VectorOps.KEY_BLOCK;
 
-    private final int maxEntries, dim;
+    private final int maxEntries, hd, dim;
     private int[] pos;      // (cap,) absolute positions
-    private float[] k, v;   // keys blocked ({@link #keyIndex}), values (cap, dim); keys after RoPE where it applies
+    private float[] k, v;   // keys blocked ({@link #keyIndex}; after RoPE where it applies), values head-major
     private int head, size; // index of the oldest entry; number of entries
 
-    public KvRing(int maxEntries, int dim) {
+    /** A ring of at most maxEntries (pos, k, v), k and v of {@code heads} heads of {@code hd}. */
+    public KvRing(int maxEntries, int heads, int hd) {
         this.maxEntries = maxEntries;
-        this.dim = dim;
+        this.hd = hd;
+        this.dim = heads * hd;
         int cap = maxEntries <= PREALLOCATE_LIMIT ? maxEntries : 256;
         pos = new int[cap];
         k = new float[keyFloats(cap, dim)];
@@ -37,6 +40,15 @@ public final class KvRing implements LayerState {
     /** Index in {@link #keys()} of element i of the key in slot s. */
     public static int keyIndex(int slot, int i, int dim) {
         return (slot / BLOCK) * BLOCK * dim + i * BLOCK + slot % BLOCK;
+    }
+
+    /** Index in {@link #values()} of element i (head i / d_h) of the value in slot s. */
+    public int valueIndex(int slot, int i) {
+        return valueIndex(slot, i, hd, pos.length);
+    }
+
+    private static int valueIndex(int slot, int i, int hd, int cap) {
+        return ((i / hd) * cap + slot) * hd + i % hd;
     }
 
     private static int keyFloats(int cap, int dim) {
@@ -59,6 +71,7 @@ public final class KvRing implements LayerState {
     /** The keys, blocked: element i of slot s at {@link #keyIndex}(s, i, dim). */
     public float[] keys() { return k; }
 
+    /** The values, head-major: element i of slot s at {@link #valueIndex}(s, i). */
     public float[] values() { return v; }
 
     /** Positions held, oldest first (for tests and the workbench). */
@@ -87,7 +100,7 @@ public final class KvRing implements LayerState {
         pos[s] = p;
         int kb = keyIndex(s, 0, dim);
         for (int i = 0; i < dim; i++) k[kb + i * BLOCK] = kSrc[kOff + i];
-        System.arraycopy(vSrc, vOff, v, s * dim, dim);
+        for (int h = 0; h < dim; h += hd) System.arraycopy(vSrc, vOff + h, v, valueIndex(s, h), hd);
         size++;
     }
 
@@ -99,7 +112,7 @@ public final class KvRing implements LayerState {
             int s = slot(i);
             np[i] = pos[s];
             for (int e = 0; e < dim; e++) nk[keyIndex(i, e, dim)] = k[keyIndex(s, e, dim)];
-            System.arraycopy(v, s * dim, nv, i * dim, dim);
+            for (int h = 0; h < dim; h += hd) System.arraycopy(v, valueIndex(s, h, hd, pos.length), nv, valueIndex(i, h, hd, cap), hd);
         }
         pos = np;
         k = nk;

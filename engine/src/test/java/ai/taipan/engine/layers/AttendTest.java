@@ -30,7 +30,7 @@ class AttendTest {
             Workspace ws = new Workspace(b.build(), 1);
             // bounded rings; and an unbounded one (full attention) that grows past its first 256 slots
             for (int window : new int[]{1, 7, 40, ModelConfig.UNLIMITED}) {
-                KvRing ring = new KvRing(window, dim);
+                KvRing ring = new KvRing(window, heads, hd);
                 int pushes = window == ModelConfig.UNLIMITED ? 300 : 2 * window + 3;
                 float[] kv = new float[dim];
                 for (int pos = 0; pos < pushes; pos++) {              // fills, then wraps around (or grows)
@@ -62,8 +62,8 @@ class AttendTest {
         // a bounded ring that wrapped (window 21, not a whole number of key blocks) and an unbounded one
         // that grew twice: every entry's key, read through the blocked layout, and value are the pushed ones
         for (int window : new int[]{21, ModelConfig.UNLIMITED}) {
-            int dim = 5, pushes = window == ModelConfig.UNLIMITED ? 700 : 50;
-            KvRing ring = new KvRing(window, dim);
+            int heads = 2, hd = 3, dim = heads * hd, pushes = window == ModelConfig.UNLIMITED ? 700 : 50;
+            KvRing ring = new KvRing(window, heads, hd);
             float[] k = new float[dim], v = new float[dim];
             for (int p = 0; p < pushes; p++) {
                 for (int i = 0; i < dim; i++) { k[i] = p * 100 + i; v[i] = -(p * 100 + i); }
@@ -74,7 +74,7 @@ class AttendTest {
                 int s = ring.slot(j), p = ring.position(j);
                 if (p != first + j) fail("window " + window + ": entry " + j + " holds position " + p + ", want " + (first + j));
                 for (int i = 0; i < dim; i++) {
-                    float key = ring.keys()[KvRing.keyIndex(s, i, dim)], value = ring.values()[s * dim + i];
+                    float key = ring.keys()[KvRing.keyIndex(s, i, dim)], value = ring.values()[ring.valueIndex(s, i)];
                     if (key != p * 100 + i || value != -(p * 100 + i)) {
                         fail("window " + window + ", position " + p + ", element " + i + ": key " + key + ", value " + value);
                     }
