@@ -20,10 +20,16 @@ package ai.taipan.engine.eval;
 public record TaskScore(String task, int context, int samples, long answers, long exact, long answerTokens,
                         long tokensCorrect, double chance, long[] bucketAnswers, long[] bucketExact,
                         long tokensFed, double seconds) {
-    /** Upper edges of the distance buckets: [0,256), [256,1K), [1K,4K), [4K,16K), [16K,64K), [64K,∞). */
-    public static final int[] BUCKETS = {256, 1024, 4096, 16384, 65536};
+    /**
+     * Upper edges of the distance buckets: [0,16), [16,64), [64,128), [128,256), [256,512), [512,1K),
+     * [1K,4K), [4K,16K), [16K,64K), [64K,∞). Fine below 1K, where the sample models' SAL windows (128,
+     * 512) and a small Mamba-2 state's reach lie, so a table shows where each model stops recalling.
+     * (Before 2026-11-29 the first two buckets were [0,256) and [256,1K): the round-3 models' eval files.)
+     */
+    public static final int[] BUCKETS = {16, 64, 128, 256, 512, 1024, 4096, 16384, 65536};
 
-    public static final String[] BUCKET_LABELS = {"<256", "256-1K", "1K-4K", "4K-16K", "16K-64K", ">=64K"};
+    public static final String[] BUCKET_LABELS = {"<16", "16-64", "64-128", "128-256", "256-512", "512-1K",
+            "1K-4K", "4K-16K", "16K-64K", ">=64K"};
 
     public static int bucket(int distance) {
         for (int b = 0; b < BUCKETS.length; b++) if (distance < BUCKETS[b]) return b;
