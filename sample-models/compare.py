@@ -50,5 +50,41 @@ if all(runs):
     for n, r in zip(names, runs):
         print(f"| {n} | {r['parameters']:,} | " + " | ".join(f"{t['bits_per_byte']:.3f}" for t in r["text"]) + " |")
     print()
-task_table("eval.json", "Retrieval, evidence within 128 tokens of the answer (taipan-small's SAL window), context growing from the training length (256) to 64× it; transformer-small: to 4K")
+def distance_table(fname, title):
+    """Exact match by recall distance (answer − evidence), pooled over the contexts, one row per model and task."""
+    runs = [load(m, fname) for m in models]
+    if not all(runs):
+        return
+    labels = []
+    for r in runs:
+        for t in r["tasks"]:
+            for d in t.get("by_distance", []):
+                if d["answers"] and d["distance"] not in labels:
+                    labels.append(d["distance"])
+    if not labels:
+        return
+    order = [d["distance"] for r in runs for t in r["tasks"] for d in t.get("by_distance", [])]
+    labels.sort(key=order.index)
+    print(f"**{title}** (answers pooled over the contexts of the table above; answers graded in parentheses)\n")
+    print("| task | model | " + " | ".join(labels) + " |")
+    print("|---|---|" + "---:|" * len(labels))
+    tasks = list(dict.fromkeys(t["task"] for t in runs[0]["tasks"]))
+    for task in tasks:
+        for n, r in zip(names, runs):
+            cells = []
+            for label in labels:
+                ans = sum(d["answers"] for t in r["tasks"] if t["task"] == task for d in t.get("by_distance", []) if d["distance"] == label)
+                ex = sum(d["exact"] for t in r["tasks"] if t["task"] == task for d in t.get("by_distance", []) if d["distance"] == label)
+                cells.append("-" if ans == 0 else f"{pct(ex / ans)} ({ans})")
+            print(f"| {task} | {n} | " + " | ".join(cells) + " |")
+    print()
+
+first = load(models[0], "eval.json")
+if first:
+    md = first["settings"].get("max_distance", 0)
+    contexts = sorted({t["context"] for t in first["tasks"]})
+    where = f"within {md} tokens of the answer" if md else "anywhere in the context"
+    task_table("eval.json", f"Retrieval, evidence {where}, context growing from {ctx(contexts[0])} to {ctx(contexts[-1])} "
+                            "(a model with full attention only as far as its quadratic cost allows)")
+    distance_table("eval.json", f"Retrieval by recall distance, evidence {where}")
 task_table("eval-anywhere.json", "Retrieval, evidence anywhere in the context")
