@@ -19,7 +19,7 @@ if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-sma
 mkdir -p runs   # progress logs (git-ignored)
 for m in "$@"; do
   # 16K task contexts for the models whose state is constant; the Transformer's full attention at 16K
-  # is O(L²) (~41 s a 16K prefill on the loaded machine of BENCHMARKS §13, 48 sequences a model), so
+  # is O(L²) (15 s a 16K prefill on a quiet machine, BENCHMARKS §14; 48 such sequences a model), so
   # its 16K cells stay empty ("-")
   contexts=1024,4096,16384
   if grep -q '"attention"' "$m/config.json"; then contexts=1024,4096; fi

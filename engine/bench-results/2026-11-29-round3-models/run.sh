@@ -1,5 +1,7 @@
 #!/bin/bash
 # Session 4: §10's long-context sweeps again, on the round-3 sample models (untied head, SAL with RoPE).
+# It sweeps whatever sample-models/ holds: session 5 ran it on the round-4 models as
+#   engine/bench-results/2026-11-29-round3-models/run.sh engine/bench-results/2026-11-29-round4-models
 # Run from anywhere on a quiet machine; writes next to this script unless given a folder.
 cd "$(dirname "$0")/../../.."   # the repository root
 O=${1:-engine/bench-results/2026-11-29-round3-models}; mkdir -p $O

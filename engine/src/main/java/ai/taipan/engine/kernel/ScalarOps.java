@@ -43,11 +43,10 @@ final class ScalarOps implements VectorOps.Ops {
 
     @Override
     public void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale) {
-        final int B = VectorOps.KEY_BLOCK;
         for (int r = 0; r < n; r++) {
-            int s = slot0 + r, base = (s / B) * B * dim + s % B;
+            int base = VectorOps.blockedKeyIndex(slot0 + r, col0, dim);
             float acc = 0f;
-            for (int d = 0; d < len; d++) acc += q[qOff + d] * kb[base + (col0 + d) * B];
+            for (int d = 0; d < len; d++) acc += q[qOff + d] * kb[base + d * VectorOps.KEY_BLOCK];
             out[oOff + r] = acc * scale;
         }
     }

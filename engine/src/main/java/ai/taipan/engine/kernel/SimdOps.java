@@ -91,8 +91,8 @@ final class SimdOps implements VectorOps.Ops {
         }
         int end = slot0 + n;
         for (int c = slot0 / L * L; c < end; c += L) {   // chunks of L slots, aligned to L (so inside one block)
-            FloatVector acc = dotBlockedChunk(q, qOff, kb, (c / B) * B * dim + col0 * B + c % B, len);
-            acc = acc.mul(scale);
+            // the L slots from c for elements col0 .. col0 + len − 1 are vectors B floats apart
+            FloatVector acc = stridedWeightedSum(q, qOff, kb, VectorOps.blockedKeyIndex(c, col0, dim), B, len).mul(scale);
             int o = oOff + c - slot0;
             if (c >= slot0 && c + L <= end) {
                 acc.intoArray(out, o);
@@ -101,21 +101,6 @@ final class SimdOps implements VectorOps.Ops {
                 for (int l = Math.max(0, slot0 - c); l < Math.min(L, end - c); l++) out[o + l] = lanes[l];
             }
         }
-    }
-
-    private static FloatVector dotBlockedChunk(float[] q, int qOff, float[] kb, int at, int len) {
-        final int B = VectorOps.KEY_BLOCK;
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-        int d = 0;
-        for (; d + 4 <= len; d += 4) {   // four chains against the FMA latency
-            int e = at + d * B;
-            a0 = FloatVector.fromArray(S, kb, e).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
-            a1 = FloatVector.fromArray(S, kb, e + B).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
-            a2 = FloatVector.fromArray(S, kb, e + 2 * B).fma(FloatVector.broadcast(S, q[qOff + d + 2]), a2);
-            a3 = FloatVector.fromArray(S, kb, e + 3 * B).fma(FloatVector.broadcast(S, q[qOff + d + 3]), a3);
-        }
-        for (; d < len; d++) a0 = FloatVector.fromArray(S, kb, at + d * B).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
-        return a0.add(a1).add(a2.add(a3));
     }
 
     @Override
@@ -130,9 +115,18 @@ final class SimdOps implements VectorOps.Ops {
     }
 
     private static void weightedRowSumBlock(float[] out, int o, float[] w, int wOff, float[] x, int xOff, int stride, int rows) {
+        stridedWeightedSum(w, wOff, x, xOff, stride, rows).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+    }
+
+    /**
+     * Σ_r w[wOff+r]·x[xOff + r·stride .. + L) for r &lt; rows, four FMA chains (so the FMA latency does
+     * not bound the loop): the inner loop of both attention kernels — a query's scores over one chunk
+     * of blocked keys (w = the query, stride = a key block) and the weighted sum of value rows.
+     */
+    private static FloatVector stridedWeightedSum(float[] w, int wOff, float[] x, int xOff, int stride, int rows) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int r = 0;
-        for (; r + 4 <= rows; r += 4) {   // four chains, so the FMA latency does not bound the loop
+        for (; r + 4 <= rows; r += 4) {
             int at = xOff + r * stride;
             a0 = FloatVector.fromArray(S, x, at).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
             a1 = FloatVector.fromArray(S, x, at + stride).fma(FloatVector.broadcast(S, w[wOff + r + 1]), a1);
@@ -140,7 +134,7 @@ final class SimdOps implements VectorOps.Ops {
             a3 = FloatVector.fromArray(S, x, at + 3 * stride).fma(FloatVector.broadcast(S, w[wOff + r + 3]), a3);
         }
         for (; r < rows; r++) a0 = FloatVector.fromArray(S, x, xOff + r * stride).fma(FloatVector.broadcast(S, w[wOff + r]), a0);
-        a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+        return a0.add(a1).add(a2.add(a3));
     }
 
     @Override

@@ -85,12 +85,21 @@ public final class VectorOps {
      */
     public static float expShiftSum(float[] x, int off, int n, float shift) { return IMPL.expShiftSum(x, off, n, shift); }
 
-    /** Slots per block of {@link #dotBlocked}'s key layout (= layers.KvRing.BLOCK). */
+    /** Slots per block of {@link #dotBlocked}'s key layout. */
     public static final int KEY_BLOCK = 16;
 
     /**
+     * Index of element i of the key in slot s in the blocked key layout of {@link #dotBlocked}: blocks
+     * of {@link #KEY_BLOCK} slots, element-major inside a block (the one definition of the layout;
+     * layers.KvRing stores its keys so).
+     */
+    public static int blockedKeyIndex(int slot, int i, int dim) {
+        return (slot / KEY_BLOCK) * KEY_BLOCK * dim + i * KEY_BLOCK + slot % KEY_BLOCK;
+    }
+
+    /**
      * out[oOff+r] = scale · Σ_{d&lt;len} q[qOff+d]·K(slot0 + r, col0 + d) for r &lt; n: one query's scores
-     * over a run of key slots, where K(s, i) = kb[(s / 16)·16·dim + i·16 + s % 16] (keys stored in
+     * over a run of key slots, where K(s, i) = kb[{@link #blockedKeyIndex}(s, i, dim)] (keys stored in
      * blocks of {@link #KEY_BLOCK} slots, element-major inside a block). The vector path takes the 16
      * slots of a block as lanes: one fused multiply-add per element and block, no reduction.
      */

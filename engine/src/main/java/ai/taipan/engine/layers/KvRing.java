@@ -1,5 +1,7 @@
 package ai.taipan.engine.layers;
 
+import ai.taipan.engine.kernel.VectorOps;
+
 /**
  * The key/value cache of one attention-kind layer (SPEC §3): a ring of (position, k, v), oldest
  * first, holding at most {@code maxEntries}. The SAL keeps only selected tokens inside the window,
@@ -9,7 +11,7 @@ package ai.taipan.engine.layers;
  * <p>Rings of at most 65,536 entries are allocated in full up front, so a session's memory is
  * fixed from its first token (and stateBytes() constant); longer ones grow by doubling.
  *
- * <p>Keys are stored in blocks of {@link #BLOCK} slots, each block element-major ({@link #keyIndex}):
+ * <p>Keys are stored in blocks of 16 slots, each block element-major ({@link #keyIndex}):
  * the keys of 16 consecutive slots for one element are one vector, so a query's scores over a run
  * of slots take one vector fused multiply-add per element and block (VectorOps.dotBlocked) instead
  * of a dot product per key. Values are head-major ({@link #valueIndex}): one head's values of
@@ -18,8 +20,7 @@ package ai.taipan.engine.layers;
  */
 public final class KvRing implements LayerState {
     static final int PREALLOCATE_LIMIT = 1 << 16;
-    /** Slots per key block. */
-    public static final int BLOCK = ai.taipan.engine.kernel.VectorOps.KEY_BLOCK;
+    private static final int BLOCK = VectorOps.KEY_BLOCK;
 
     private final int maxEntries, hd, dim;
     private int[] pos;      // (cap,) absolute positions
@@ -37,9 +38,9 @@ public final class KvRing implements LayerState {
         v = new float[cap * dim];
     }
 
-    /** Index in {@link #keys()} of element i of the key in slot s. */
+    /** Index in {@link #keys()} of element i of the key in slot s (VectorOps' blocked key layout). */
     public static int keyIndex(int slot, int i, int dim) {
-        return (slot / BLOCK) * BLOCK * dim + i * BLOCK + slot % BLOCK;
+        return VectorOps.blockedKeyIndex(slot, i, dim);
     }
 
     /** Index in {@link #values()} of element i (head i / d_h) of the value in slot s. */

@@ -84,6 +84,12 @@ final class AttentionTrain {
     private final double[] dh1, dmm, dga, dub, dx2, dctx, dq, dk, dv, du, dOo, ds;
     private final double[] tmpD;
     private final double[] kT, vT;                // (hd, T) one head's keys / values, transposed (dense layers)
+    /**
+     * Attention layers: every query's keys are one contiguous run of positions, so a query's scores
+     * are computed across keys from the head's transposed keys (DMath.dotsT). The SAL's key sets are
+     * sparse (the selected tokens) and keep one dot product per key.
+     */
+    private final boolean dense;
     /** λ·(C − mean m̃)² of the last forward (SAL), and the mean of m̃. */
     double budgetLoss, selectedFraction;
 
@@ -140,6 +146,7 @@ final class AttentionTrain {
         dv = new double[T * AD]; du = new double[T * D]; dOo = new double[T * D]; ds = new double[T * 2];
         tmpD = new double[T * D];
         kT = new double[hd * T]; vT = new double[hd * T];
+        dense = kind != LayerType.SELECTIVE_ATTENTION;
     }
 
     /** Attention memory per sequence in doubles: what a training window costs (for the trainer's size check). */
@@ -201,10 +208,6 @@ final class AttentionTrain {
             }
         }
         keyStart[T] = nnz;
-        // Attention layers: every query's keys are one contiguous run of positions, so a query's scores
-        // are computed across keys from the head's transposed keys (DMath.dotsT). The SAL's key sets are
-        // sparse (the selected tokens) and keep one dot product per key.
-        boolean dense = !sal;
         for (int h = 0; h < HA; h++) {
             int pOff = h * keyIdx.length;
             if (dense) transposeHead(kT, k, h, T);
@@ -323,7 +326,6 @@ final class AttentionTrain {
         java.util.Arrays.fill(dq, 0, T * AD, 0);
         java.util.Arrays.fill(dk, 0, T * AD, 0);
         java.util.Arrays.fill(dv, 0, T * AD, 0);
-        boolean dense = !sal;   // as in forward
         for (int h = 0; h < HA; h++) {
             int pOff = h * keyIdx.length;
             if (dense) transposeHead(vT, vv, h, T);
