@@ -34,9 +34,16 @@ import static ai.taipan.engine.train.DMath.siluGrad;
  *
  * <p>Choices the SPEC leaves open, made here:
  * <ul>
- * <li>The key set of a SAL query follows the hard mask (selected j ≤ t, t − j &lt; window); how the
- *     mask shapes the key set is not differentiated — the gate learns through the output mixing
- *     m̃·α·(o − h) and the budget loss, which is what SPEC's training form prescribes.</li>
+ * <li>The key set of a SAL query follows the hard mask (selected j ≤ t, t − j &lt; window). By default
+ *     how the mask shapes the key set is not differentiated — the gate learns through the output
+ *     mixing m̃·α·(o − h) and the budget loss, which is what SPEC's training form prescribes. With
+ *     {@link #keyGradient} on (the trainer's {@code --sal-key-gradient}) the mask also weights the keys,
+ *     a_tj = m̃_j·e^{s_tj} / Σ_j' m̃_j'·e^{s_tj'} (the query's own key weighs 1), which in the forward is
+ *     exactly the hard key set, and its straight-through gradient dL/dm̃_j = Σ_t,h (e^{s_tj}/Z_t)·(dL/da_tj −
+ *     Σ_j' a_tj'·dL/da_tj') reaches the gate of every token in the window, selected or not. Without it a
+ *     token's value as a key (the definition a later query needs) is invisible to its gate, and the gate
+ *     meets the budget with tokens where the attention output does no harm; see
+ *     sample-models/README.md, "What was tried".</li>
  * <li>An unselected token's m̃ still needs a gradient, dL/dm̃_t = α_t·⟨dL/dh_t, o_t − h_t⟩, and so
  *     needs o_t: the output the token would get if it were selected (its own key plus the selected
  *     keys in its window). Training therefore computes q, k, v for every token; in the forward value
@@ -93,6 +100,13 @@ final class AttentionTrain {
     /** λ·(C − mean m̃)² of the last forward (SAL), and the mean of m̃. */
     double budgetLoss, selectedFraction;
 
+    /**
+     * SAL only: differentiate the key set through m̃ (see the class comment). Off = the SPEC's training form
+     * as written, bit for bit as before this option existed.
+     */
+    boolean keyGradient;
+    private final double[] logZ, sumPd, dotMix, dMkey;  // (HA, T), (HA, T), (T), (T)   SAL key gradient
+
     // PROBE inputs
     int[] probeMask;
     double[] probeP1;
@@ -147,6 +161,8 @@ final class AttentionTrain {
         tmpD = new double[T * D];
         kT = new double[hd * T]; vT = new double[hd * T];
         dense = kind != LayerType.SELECTIVE_ATTENTION;
+        logZ = new double[sal ? HA * T : 0]; sumPd = new double[sal ? HA * T : 0];
+        dotMix = new double[sal ? T : 0]; dMkey = new double[sal ? T : 0];
     }
 
     /** Attention memory per sequence in doubles: what a training window costs (for the trainer's size check). */
@@ -198,13 +214,16 @@ final class AttentionTrain {
         linear(k, 0, u, 0, w, oK, T, D, AD);
         linear(vv, 0, u, 0, w, oV, T, D, AD);
         if (rope) { rotate(q, T, false); rotate(k, T, false); }
-        // key sets: causal, inside the window; SAL keys are the selected tokens plus the query itself
+        // key sets: causal, inside the window; SAL keys are the selected tokens plus the query itself.
+        // PROBE with the key gradient: every key in the window, weighted by m̃ (the smooth function the
+        // finite differences check; at the probe point the weights are the hard mask)
+        boolean weighted = sal && keyGradient && sel == Selection.PROBE;
         int nnz = 0;
         for (int t = 0; t < T; t++) {
             keyStart[t] = nnz;
             int lo = window == Integer.MAX_VALUE ? 0 : Math.max(0, t - window + 1);
             for (int j = lo; j <= t; j++) {
-                if (!sal || j == t || mask[j] == 1) keyIdx[nnz++] = j;
+                if (!sal || j == t || mask[j] == 1 || weighted) keyIdx[nnz++] = j;
             }
         }
         keyStart[T] = nnz;
@@ -229,10 +248,12 @@ final class AttentionTrain {
                 double z = 0;
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) {
                     double ex = Math.exp(prob[pOff + e] - mx);
+                    if (weighted && keyIdx[e] != t) ex *= mt[keyIdx[e]];
                     prob[pOff + e] = ex;
                     z += ex;
                 }
                 for (int e = keyStart[t]; e < keyStart[t + 1]; e++) prob[pOff + e] /= z;
+                if (sal && keyGradient) logZ[h * T + t] = mx + Math.log(z);
                 DMath.weightedRowSum(ctx, qr, prob, pOff, keyIdx, keyStart[t], keyStart[t + 1], vv, h * hd, AD, hd);
             }
         }
@@ -251,6 +272,31 @@ final class AttentionTrain {
         for (int i = 0; i < T * I; i++) mm[i] = silu(ga[i]) * ub[i];
         linear(hOut, 0, mm, 0, w, oMd, T, I, D);
         for (int i = 0; i < T * D; i++) hOut[i] += h1[i];
+    }
+
+    /**
+     * dMkey[j] = Σ over queries t ≠ j in j's window and heads of (e^{s_tj}/Z_t)·(dL/da_tj − Σ_j' a_tj'·dL/da_tj'):
+     * the straight-through gradient of m̃_j as a key weight (class comment). dL/da_tj = ⟨dctx_t, v_j⟩. A
+     * query with m̃_t = 0 gets dctx_t = 0 and contributes nothing, so only the selected queries are visited;
+     * for them every key in the window is scored, selected or not (e^{s_tj}/Z_t with Z_t from the forward).
+     * The exponent is capped at 30 so that a key scoring far above the selected ones gives a large
+     * gradient (which the global-norm clip then scales) rather than an infinite one.
+     */
+    private void keyMaskGradient(int T) {
+        java.util.Arrays.fill(dMkey, 0, T, 0);
+        for (int t = 0; t < T; t++) {
+            if (mt[t] == 0) continue;
+            int lo = Math.max(0, t - window + 1);
+            for (int h = 0; h < HA; h++) {
+                int qr = t * AD + h * hd;
+                double lz = logZ[h * T + t], sp = sumPd[h * T + t];
+                for (int j = lo; j < t; j++) {
+                    int kr = j * AD + h * hd;
+                    double u = Math.exp(Math.min(DMath.dot(q, qr, k, kr, hd) * scale - lz, 30.0));
+                    dMkey[j] += u * (DMath.dot(dctx, qr, vv, kr, hd) - sp);
+                }
+            }
+        }
     }
 
     /** dst[d·T + j] = src[j·AD + h·hd + d]: head h of a (T, AD) matrix as (hd, T). */
@@ -300,7 +346,6 @@ final class AttentionTrain {
 
         // the mixing step; dIn starts as the residual part of dh1
         if (sal) {
-            double dBudget = -2.0 * c.budgetLossWeight * (c.capacity - selectedFraction) / T * budgetScale;
             for (int t = 0; t < T; t++) {
                 double f = mt[t] * alpha[t];
                 double dot = 0;
@@ -311,11 +356,7 @@ final class AttentionTrain {
                     dOo[j] = g * f;
                     tmpD[j] = g * (1 - f);
                 }
-                double dAlpha = mt[t] * dot;
-                double dM = alpha[t] * dot + dBudget;
-                double dS1 = dAlpha * alpha[t] * (1 - alpha[t]) + dM * p1[t] * (1 - p1[t]) / c.gumbelTau;
-                ds[2 * t] = -dS1;
-                ds[2 * t + 1] = dS1;
+                dotMix[t] = dot;
             }
         } else {
             System.arraycopy(dh1, 0, dOo, 0, T * D);
@@ -331,7 +372,7 @@ final class AttentionTrain {
             if (dense) transposeHead(vT, vv, h, T);
             for (int t = 0; t < T; t++) {
                 int qr = t * AD + h * hd;
-                double sumPd = 0;
+                double sPd = 0;
                 if (dense) {
                     int e0 = keyStart[t];
                     DMath.dotsT(scratch, 0, dctx, qr, vT, keyIdx[e0], T, keyStart[t + 1] - e0, hd, 1.0);
@@ -342,17 +383,31 @@ final class AttentionTrain {
                     double dp = dense ? scratch[e - keyStart[t]] : DMath.dot(dctx, qr, vv, vr, hd);
                     DMath.axpy(dv, vr, pe, dctx, qr, hd);
                     scratch[e - keyStart[t]] = dp;
-                    sumPd += pe * dp;
+                    sPd += pe * dp;
                 }
                 int e0 = keyStart[t], e1 = keyStart[t + 1];
                 for (int e = e0; e < e1; e++) {
-                    double dsc = prob[pOff + e] * (scratch[e - e0] - sumPd) * scale;
+                    double dsc = prob[pOff + e] * (scratch[e - e0] - sPd) * scale;
                     scratch[e - e0] = dsc;
                     if (dsc != 0) DMath.axpy(dk, keyIdx[e] * AD + h * hd, dsc, q, qr, hd);
                 }
                 // dq's row t is this query's alone (it starts at 0): the same sum in registers; a term
                 // with dsc = 0 adds a zero, which leaves a finite sum unchanged
                 DMath.weightedRowSum(dq, qr, scratch, -e0, keyIdx, e0, e1, k, h * hd, AD, hd);
+                if (sal && keyGradient) sumPd[h * T + t] = sPd;
+            }
+        }
+        if (sal) {
+            if (keyGradient) keyMaskGradient(T);
+            double dBudget = -2.0 * c.budgetLossWeight * (c.capacity - selectedFraction) / T * budgetScale;
+            for (int t = 0; t < T; t++) {
+                double dot = dotMix[t];
+                double dAlpha = mt[t] * dot;
+                double dM = alpha[t] * dot + dBudget;
+                if (keyGradient) dM += dMkey[t];
+                double dS1 = dAlpha * alpha[t] * (1 - alpha[t]) + dM * p1[t] * (1 - p1[t]) / c.gumbelTau;
+                ds[2 * t] = -dS1;
+                ds[2 * t + 1] = dS1;
             }
         }
         if (rope) { rotate(dq, T, true); rotate(dk, T, true); }

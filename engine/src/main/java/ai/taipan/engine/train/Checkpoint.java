@@ -231,6 +231,7 @@ public final class Checkpoint {
         j.put("beta2", o.beta2());
         j.put("clip", o.clip());
         j.put("gumbel_noise_scale", o.gumbelNoiseScale());
+        j.put("sal_key_gradient", o.salKeyGradient());
         return j;
     }
 
@@ -242,7 +243,7 @@ public final class Checkpoint {
         return new Trainer.Options(j.get("steps").asInt(), j.get("batch").asInt(), j.get("seq_len").asInt(),
                 j.get("lr").asDouble(), j.get("min_lr_ratio").asDouble(), j.get("warmup").asInt(), j.get("seed").asLong(),
                 j.get("weight_decay").asDouble(), j.get("beta1").asDouble(), j.get("beta2").asDouble(), j.get("clip").asDouble(),
-                j.path("gumbel_noise_scale").asDouble(1.0));
+                j.path("gumbel_noise_scale").asDouble(1.0), j.path("sal_key_gradient").asBoolean(false));
     }
 
     static String sha256(Path file) throws IOException {

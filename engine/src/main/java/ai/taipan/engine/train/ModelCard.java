@@ -46,6 +46,10 @@ final class ModelCard {
             row(s, "SAL selection in training", String.format(Locale.ROOT, "Gumbel noise × %.3g (SPEC: × 1)%s", o.gumbelNoiseScale(),
                     o.gumbelNoiseScale() == 0 ? " — noise-free straight-through: training selects as inference does" : ""));
         }
+        if (o.salKeyGradient()) {
+            row(s, "SAL key gradient", "on (`--sal-key-gradient`): the mask also weights the keys, so a token's gate learns from "
+                    + "its use as a key by later queries, not only from its own output mixing");
+        }
         row(s, "data", dataDescription + " (`" + String.join(" ", data) + "`)");
         row(s, "final training cross-entropy", String.format(Locale.ROOT, "%.4f nats/token = %.3f bits/byte", finalTrainCe,
                 finalTrainCe / Math.log(2)));

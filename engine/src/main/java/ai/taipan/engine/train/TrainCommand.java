@@ -143,6 +143,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "straight-through gradient) — an experiment knob, see MODEL_CARD")
     double gumbelNoiseScale;
 
+    @Option(names = "--sal-key-gradient", description = "let the SAL's gate learn from its tokens' use as keys: the "
+            + "selection mask also weights the keys (the same forward) and its straight-through gradient reaches every "
+            + "token in the window, selected or not; off = SPEC's training form as written (the gate learns only from "
+            + "the output mixing and the budget) — an experiment knob, see MODEL_CARD")
+    boolean salKeyGradient;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -202,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale);
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient);
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {

@@ -150,6 +150,11 @@ public final class TrainGraph {
     /** The Gumbel noise (T, 2) buffer of SAL number s (tests fill it for PROBE). */
     double[] noise(int s) { return noise[s]; }
 
+    /** Differentiates every SAL's key set through m̃ ({@code --sal-key-gradient}; see AttentionTrain). */
+    void salKeyGradient(boolean on) {
+        for (Object l : layers) if (l instanceof AttentionTrain a && a.kind == LayerType.SELECTIVE_ATTENTION) a.keyGradient = on;
+    }
+
     /** Fixes SAL number s for {@link AttentionTrain.Selection#PROBE}: the mask and reference p1. */
     void probe(int s, int[] mask, double[] p1ref) {
         AttentionTrain a = sal(s);

@@ -29,11 +29,18 @@ import java.util.concurrent.Future;
 public final class Trainer implements AutoCloseable {
     /** The options that determine the result (recorded in every checkpoint). */
     public record Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
-                          double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale) {
+                          double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale,
+                          boolean salKeyGradient) {
         /** With the SPEC's Gumbel noise (scale 1). */
         public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
                        double weightDecay, double beta1, double beta2, double clip) {
             this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, 1.0);
+        }
+
+        /** Without the SAL key gradient (the SPEC's training form as written; see AttentionTrain). */
+        public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
+                       double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale) {
+            this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, gumbelNoiseScale, false);
         }
 
         public Options {
@@ -94,6 +101,7 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < W; i++) {
             graphs[i] = new TrainGraph(layout, opt.seqLen());
             graphs[i].gumbelNoiseScale = opt.gumbelNoiseScale();
+            graphs[i].salKeyGradient(opt.salKeyGradient());
             slotGrad[i] = new double[layout.size()];
         }
         grad = new double[layout.size()];

@@ -63,12 +63,18 @@ class GradientCheckTest {
 
     /** Runs the check; returns the worst per-tensor error. */
     static double check(ModelConfig c, int T, long seed, int perTensor) {
+        return check(c, T, seed, perTensor, false);
+    }
+
+    /** {@code keyGradient}: the SAL's key set differentiated through m̃ (the trainer's --sal-key-gradient). */
+    static double check(ModelConfig c, int T, long seed, int perTensor, boolean keyGradient) {
         ParamLayout layout = new ParamLayout(c);
         double[] w = randomWeights(layout, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         int[] tokens = new int[T], targets = new int[T];
         for (int t = 0; t < T; t++) { tokens[t] = r.nextInt(c.vocabSize); targets[t] = r.nextInt(c.vocabSize); }
         TrainGraph g = new TrainGraph(layout, T);
+        g.salKeyGradient(keyGradient);
         boolean sal = g.numSal() > 0;
         if (sal) {
             // draw noise and a hard mask once, then freeze them (PROBE)
@@ -84,8 +90,20 @@ class GradientCheckTest {
         AttentionTrain.Selection sel = sal ? AttentionTrain.Selection.PROBE : AttentionTrain.Selection.EVAL;
         double scale = 0.5; // as if the batch held two sequences
         double[] grad = new double[layout.size()];
-        g.forward(w, tokens, targets, T, sel, null);
+        double loss = g.forward(w, tokens, targets, T, sel, null);
         g.backward(w, grad, scale);
+        if (sal && keyGradient) {
+            // training's path (GUMBEL, the same noise and so the same mask: sparse keys in the forward, every
+            // key in the window scored only in the backward) must give PROBE's loss and gradient at the probe point
+            double[] gGumbel = new double[layout.size()];
+            double lGumbel = g.forward(w, tokens, targets, T, AttentionTrain.Selection.GUMBEL, new SplittableRandom(seed + 2));
+            g.backward(w, gGumbel, scale);
+            double maxG = 0, maxD = 0;
+            for (int i = 0; i < grad.length; i++) { maxG = Math.max(maxG, Math.abs(grad[i])); maxD = Math.max(maxD, Math.abs(grad[i] - gGumbel[i])); }
+            assertTrue(Math.abs(lGumbel - loss) <= 1e-12 * Math.abs(loss), "GUMBEL loss " + lGumbel + " vs PROBE " + loss);
+            assertTrue(maxD <= 1e-10 * maxG, "GUMBEL and PROBE gradients differ by " + maxD + " (max " + maxG + ")");
+            g.forward(w, tokens, targets, T, sel, null);   // PROBE again, for the finite differences below
+        }
         double worst = 0;
         StringBuilder report = new StringBuilder();
         for (ParamLayout.Tensor t : layout.tensors()) {
@@ -152,6 +170,16 @@ class GradientCheckTest {
     @Test
     void selectiveAttentionWithStraightThroughGumbel() {
         check(small(List.of(LayerType.SELECTIVE_ATTENTION)).build(), 12, 4, 40);
+    }
+
+    @Test
+    void selectiveAttentionWithKeyGradient() {
+        // the window (4) shorter than the sequence: keys leave it; the gate's gradient now includes every
+        // token's use as a key (finite differences move m̃ of unselected keys off 0)
+        check(small(List.of(LayerType.SELECTIVE_ATTENTION)).build(), 12, 4, 40, true);
+        ModelConfig.Builder b = small(List.of(LayerType.MAMBA2, LayerType.SELECTIVE_ATTENTION));
+        b.salRope = true; b.slidingWindow = 6;
+        check(b.build(), 11, 12, 30, true);
     }
 
     @Test

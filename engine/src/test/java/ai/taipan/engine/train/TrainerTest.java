@@ -175,6 +175,32 @@ class TrainerTest {
     }
 
     @Test
+    void salKeyGradientIsRecordedResumedAndChangesTheGate() throws IOException {
+        Path text = textFile(), init = tinyModel();
+        String[] common = {"--model", init.toString(), "--data", text + "@0.5", "--data", "task:mqar@0.5", "--steps", "6",
+                "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5", "--eval-sequences", "2",
+                "--gumbel-noise-scale", "0", "--threads", "1"};
+        Path full = tmp.resolve("kg-full"), split = tmp.resolve("kg-split"), off = tmp.resolve("kg-off");
+        assertEquals(0, train(concat(common, "--sal-key-gradient", "--out", full.toString())).code());
+        assertEquals(0, train(concat(common, "--sal-key-gradient", "--out", split.toString(), "--checkpoint-every", "2",
+                "--stop-at", "3")).code());
+        // the option is recorded in the checkpoint: --resume continues with it without being told
+        Result r = train("--resume", "--out", split.toString());
+        assertEquals(0, r.code(), r.err());
+        double[] wa = checkpointWeights(full);
+        assertArrayEquals(wa, checkpointWeights(split), "resumed key-gradient run must equal the uninterrupted one");
+        assertTrue(Files.readString(full.resolve("MODEL_CARD.md")).contains("| SAL key gradient | on"));
+        assertEquals(0, train(concat(common, "--out", off.toString())).code());
+        assertFalse(Files.readString(off.resolve("MODEL_CARD.md")).contains("SAL key gradient"));
+        // same forward, different gate gradient: the runs part (the gate is what differs after the first step)
+        ParamLayout layout = new ParamLayout(tinyConfig(256));
+        ParamLayout.Tensor gate = layout.tensors().stream().filter(t -> t.name().endsWith("mixer.gate.weight")).findFirst().orElseThrow();
+        double[] wo = checkpointWeights(off);
+        assertFalse(Arrays.equals(Arrays.copyOfRange(wa, gate.offset(), gate.offset() + gate.size()),
+                Arrays.copyOfRange(wo, gate.offset(), gate.offset() + gate.size())), "the key gradient must reach the gate");
+    }
+
+    @Test
     void corruptCheckpointIsRefusedOnResume() throws IOException {
         Path text = textFile(), init = tinyModel(), out = tmp.resolve("run");
         Result r = train("--model", init.toString(), "--data", text.toString(), "--steps", "4", "--stop-at", "2", "--batch", "1",
