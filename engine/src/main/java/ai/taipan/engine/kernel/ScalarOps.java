@@ -69,4 +69,18 @@ final class ScalarOps implements VectorOps.Ops {
             }
         }
     }
+
+    /** The plain row-major copy: packed[k·cols + j] = b(k, j). */
+    @Override
+    public void pack(float[] packed, float[] b, int bOff, int kStride, int jStride, int inner, int cols) {
+        for (int k = 0; k < inner; k++) {
+            for (int j = 0; j < cols; j++) packed[k * cols + j] = b[bOff + k * kStride + j * jStride];
+        }
+    }
+
+    @Override
+    public void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                             float[] packed, int rows, int inner, int cols, boolean lowerTriangular) {
+        mulAdd(out, oOff, oStride, a, aOff, aStride, packed, 0, cols, rows, inner, cols, lowerTriangular, null);
+    }
 }

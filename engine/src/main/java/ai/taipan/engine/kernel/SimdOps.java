@@ -178,4 +178,15 @@ final class SimdOps implements VectorOps.Ops {
                        float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
         VectorKernels.mulAddStrided(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
     }
+
+    @Override
+    public void pack(float[] packed, float[] b, int bOff, int kStride, int jStride, int inner, int cols) {
+        VectorKernels.packAll(packed, b, bOff, kStride, jStride, inner, cols);
+    }
+
+    @Override
+    public void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                             float[] packed, int rows, int inner, int cols, boolean lowerTriangular) {
+        VectorKernels.mulAddPacked(out, oOff, oStride, a, aOff, aStride, packed, rows, inner, cols, lowerTriangular);
+    }
 }

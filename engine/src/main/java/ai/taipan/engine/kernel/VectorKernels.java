@@ -236,7 +236,7 @@ final class VectorKernels {
      * columns of b is copied into {@code pack} in the panel layout (panel 0 at 0, panel 1 at
      * L·inner; row k of a panel at k·L, a constant stride, so the loads' bounds checks leave the
      * loop; the last group's missing columns are zero), then the same 2 × 6 register block runs
-     * over the rows of a, 6 at a time, adding into out; the last rows % 6 go one by one.
+     * over the rows of a, 6 at a time, adding into out ({@link #groupRows}).
      * {@code pack} holds at least 2L·inner floats ({@link VectorOps#PACK_PER_INNER}·inner).
      */
     static void mulAddStrided(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
@@ -245,47 +245,98 @@ final class VectorKernels {
         int ps = L * inner;
         for (int j0 = 0; j0 < cols; j0 += 2 * L) {
             int valid = Math.min(2 * L, cols - j0);
-            int w0 = Math.min(L, valid), w1 = valid - w0;
+            packGroup(pack, 0, b, bOff + j0, bStride, 1, inner, valid);
+            groupRows(out, oOff + j0, oStride, a, aOff, aStride, pack, 0, ps, rows, inner, valid, lowerTriangular);
+        }
+    }
+
+    /**
+     * b (inner × cols), element (k, j) at b[bOff + k·kStride + j·jStride], into the panel layout of
+     * {@link #mulAddStrided} for all its column groups at once: group g (columns [2Lg, 2Lg + 2L))
+     * at pack[2L·inner·g], its two panels L·inner apart, row k of a panel at k·L, missing columns
+     * zero. jStride ≠ 1 reads b transposed (the SSD packs C_tᵀ so). Needs
+     * ⌈cols / 2L⌉·2L·inner floats, at most {@link VectorOps#packedFloats}.
+     */
+    static void packAll(float[] pack, float[] b, int bOff, int kStride, int jStride, int inner, int cols) {
+        for (int j0 = 0, g = 0; j0 < cols; j0 += 2 * L, g += 2 * L * inner) {
+            packGroup(pack, g, b, bOff + j0 * jStride, kStride, jStride, inner, Math.min(2 * L, cols - j0));
+        }
+    }
+
+    /** One group of {@code valid} ≤ 2L columns of b into pack[base ..] (see {@link #packAll}). */
+    private static void packGroup(float[] pack, int base, float[] b, int bOff, int kStride, int jStride, int inner, int valid) {
+        int ps = L * inner;
+        int w0 = Math.min(L, valid), w1 = valid - w0;
+        if (jStride == 1) {
             for (int k = 0; k < inner; k++) {
-                int src = bOff + k * bStride + j0, dst = k * L;
+                int src = bOff + k * kStride, dst = base + k * L;
                 System.arraycopy(b, src, pack, dst, w0);
                 if (w0 < L) java.util.Arrays.fill(pack, dst + w0, dst + L, 0f);
                 if (w1 > 0) System.arraycopy(b, src + L, pack, ps + dst, w1);
                 if (w1 < L) java.util.Arrays.fill(pack, ps + dst + Math.max(w1, 0), ps + dst + L, 0f);
             }
-            int i = 0;
-            for (; i + TB <= rows; i += TB) {
-                int kEnd = lowerTriangular ? Math.min(inner, i + TB) : inner;
-                block2x6(pack, 0, ps, kEnd, a, aOff + i * aStride, aStride, out, oOff + i * oStride + j0, oStride, valid, true);
-            }
-            if (i + 4 <= rows) {
-                int kEnd = lowerTriangular ? Math.min(inner, i + 4) : inner;
-                block2x4(pack, 0, ps, kEnd, a, aOff + i * aStride, aStride, out, oOff + i * oStride + j0, oStride, valid, true);
-                i += 4;
-            }
-            for (; i < rows; i++) {
-                int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
-                rowAdd(pack, ps, kEnd, a, aOff + i * aStride, out, oOff + i * oStride + j0, valid);
-            }
+            return;
+        }
+        if (valid < 2 * L) java.util.Arrays.fill(pack, base, base + 2 * ps, 0f);
+        for (int j = 0; j < valid; j++) {                  // one column of b (contiguous along k when kStride is 1)
+            int src = bOff + j * jStride, dst = base + (j < L ? j : ps + j - L);
+            for (int k = 0; k < inner; k++) pack[dst + k * L] = b[src + k * kStride];
+        }
+    }
+
+    /**
+     * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aStride + k] · B[k, j] with B already packed by
+     * {@link #packAll} (same cols and inner): {@link #mulAddStrided} without its packing, for a b
+     * that several products share (the SSD's B and C of a group, shared by its heads). Same
+     * arithmetic, term for term, as mulAddStrided on the unpacked b.
+     */
+    static void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                             float[] pack, int rows, int inner, int cols, boolean lowerTriangular) {
+        int ps = L * inner;
+        for (int j0 = 0, g = 0; j0 < cols; j0 += 2 * L, g += 2 * ps) {
+            groupRows(out, oOff + j0, oStride, a, aOff, aStride, pack, g, ps, rows, inner, Math.min(2 * L, cols - j0), lowerTriangular);
+        }
+    }
+
+    /**
+     * All rows of a against one packed group (panels at p[base], p[base + ps]): the 2 × 6 register
+     * block over 6 rows at a time, a 2 × 4 block for 4 or 5 left, the last ones one by one.
+     */
+    private static void groupRows(float[] out, int o0, int oStride, float[] a, int aOff, int aStride,
+                                  float[] p, int base, int ps, int rows, int inner, int valid, boolean lowerTriangular) {
+        int i = 0;
+        for (; i + TB <= rows; i += TB) {
+            int kEnd = lowerTriangular ? Math.min(inner, i + TB) : inner;
+            block2x6(p, base, ps, kEnd, a, aOff + i * aStride, aStride, out, o0 + i * oStride, oStride, valid, true);
+        }
+        if (i + 4 <= rows) {
+            int kEnd = lowerTriangular ? Math.min(inner, i + 4) : inner;
+            block2x4(p, base, ps, kEnd, a, aOff + i * aStride, aStride, out, o0 + i * oStride, oStride, valid, true);
+            i += 4;
+        }
+        for (; i < rows; i++) {
+            int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
+            rowAdd(p, base, ps, kEnd, a, aOff + i * aStride, out, o0 + i * oStride, valid);
         }
     }
 
     /** One row of the strided product over one packed group: 4 FMA chains (two k per step). */
-    private static void rowAdd(float[] p, int ps, int kEnd, float[] a, int a0, float[] out, int o, int valid) {
+    private static void rowAdd(float[] p, int base, int ps, int kEnd, float[] a, int a0, float[] out, int o, int valid) {
+        ps += base;
         FloatVector x0 = FloatVector.zero(S), x1 = FloatVector.zero(S);
         FloatVector y0 = FloatVector.zero(S), y1 = FloatVector.zero(S);
         int k = 0;
         for (; k + 1 < kEnd; k += 2) {
             FloatVector v = FloatVector.broadcast(S, a[a0 + k]);
             FloatVector u = FloatVector.broadcast(S, a[a0 + k + 1]);
-            x0 = FloatVector.fromArray(S, p, k * L).fma(v, x0);
+            x0 = FloatVector.fromArray(S, p, base + k * L).fma(v, x0);
             x1 = FloatVector.fromArray(S, p, ps + k * L).fma(v, x1);
-            y0 = FloatVector.fromArray(S, p, k * L + L).fma(u, y0);
+            y0 = FloatVector.fromArray(S, p, base + k * L + L).fma(u, y0);
             y1 = FloatVector.fromArray(S, p, ps + k * L + L).fma(u, y1);
         }
         if (k < kEnd) {
             FloatVector v = FloatVector.broadcast(S, a[a0 + k]);
-            x0 = FloatVector.fromArray(S, p, k * L).fma(v, x0);
+            x0 = FloatVector.fromArray(S, p, base + k * L).fma(v, x0);
             x1 = FloatVector.fromArray(S, p, ps + k * L).fma(v, x1);
         }
         storeAdd(x0.add(y0), out, o, valid);

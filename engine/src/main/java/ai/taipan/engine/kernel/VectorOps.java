@@ -31,6 +31,11 @@ public final class VectorOps {
 
         void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                     float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack);
+
+        void pack(float[] packed, float[] b, int bOff, int kStride, int jStride, int inner, int cols);
+
+        void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                          float[] packed, int rows, int inner, int cols, boolean lowerTriangular);
     }
 
     /** Floats of {@link #mulAdd} pack scratch per unit of inner dimension (2 panels of up to 32 lanes). */
@@ -51,6 +56,34 @@ public final class VectorOps {
             throw new IllegalArgumentException("pack scratch holds " + pack.length + " floats, needs " + PACK_PER_INNER * inner);
         }
         IMPL.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
+    }
+
+    /** Floats that {@link #pack} writes for an inner × cols operand (every implementation). */
+    public static int packedFloats(int inner, int cols) {
+        return inner * ((cols + PACK_PER_INNER - 1) / PACK_PER_INNER) * PACK_PER_INNER;
+    }
+
+    /**
+     * Packs b (inner × cols), element (k, j) at b[bOff + k·kStride + j·jStride], into
+     * {@code packed} (at least {@link #packedFloats}(inner, cols) floats) in the layout
+     * {@link #mulAddPacked} reads: the vector version's panels of {@link #mulAdd}, all column
+     * groups at once; the scalar version's plain row-major copy. jStride ≠ 1 packs a transposed
+     * operand. For an operand that several products share: pack it once, multiply many times.
+     */
+    public static void pack(float[] packed, float[] b, int bOff, int kStride, int jStride, int inner, int cols) {
+        if (packed.length < packedFloats(inner, cols)) {
+            throw new IllegalArgumentException("packed holds " + packed.length + " floats, needs " + packedFloats(inner, cols));
+        }
+        IMPL.pack(packed, b, bOff, kStride, jStride, inner, cols);
+    }
+
+    /**
+     * {@link #mulAdd} with b given packed by {@link #pack} (same inner and cols): the same terms in
+     * the same order, so the same floats as mulAdd on the unpacked b.
+     */
+    public static void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                                    float[] packed, int rows, int inner, int cols, boolean lowerTriangular) {
+        IMPL.mulAddPacked(out, oOff, oStride, a, aOff, aStride, packed, rows, inner, cols, lowerTriangular);
     }
 
     private static final Ops IMPL = Kernels.vectorEnabled()

@@ -192,11 +192,15 @@ public final class Ssd {
                         if (Q - 1 - k != k) cbRow(cb, xbc, start, Q, group, Q - 1 - k);
                     }
                 });
+                // the group's C and B, shared by its heads, packed once for the products:
+                // Cᵀ (N, Q) for Yᵀ = S_0 · Cᵀ, B (Q, N) for S += Xwᵀ · B
+                SsdKernels.pack(scratch.packC, xbc, cOff(start, g), 1, convDim, N, Q);
+                SsdKernels.pack(scratch.packB, xbc, bOff(start, g), convDim, 1, Q, N);
                 scratch.claim.set(0);
                 Parallel.forRange(headsPerGroup, 1, (lo, hi) -> {
                     Scratch.Slot sl = scratch.slots[scratch.claim.getAndIncrement()];
                     for (int h = group * headsPerGroup + lo; h < group * headsPerGroup + hi; h++) {
-                        chunkHeadFast(y, xbc, dt, A[h], D[h], S, start, Q, group, h, cb, sl);
+                        chunkHeadFast(y, xbc, dt, A[h], D[h], S, start, Q, group, h, cb, scratch.packC, scratch.packB, sl);
                     }
                 });
             }
@@ -209,26 +213,24 @@ public final class Ssd {
     }
 
     private void chunkHeadFast(float[] y, float[] xbc, float[] dt, float Ah, float Dh, float[] S, int c0, int Q,
-                               int g, int h, float[] cb, Scratch.Slot sl) {
+                               int g, int h, float[] cb, float[] packC, float[] packB, Scratch.Slot sl) {
         double[] e = sl.e, drow = sl.drow;
-        float[] St = sl.st, M = sl.m, Xw = sl.xw, hs = sl.hs;
+        float[] Yt = sl.yt, M = sl.m, Xw = sl.xw, hs = sl.hs;
         float[] dth = sl.dt;                                                             // Δ of this head, (Q,) contiguous
         for (int r = 0; r < Q; r++) dth[r] = dt[(c0 + r) * H + h];
         for (int r = 0; r < Q; r++) e[r] = Math.exp((double) dth[r] * Ah);               // e_r = exp(Δ_r A), (Q,)
         int so = h * P * N;
-        for (int p = 0; p < P; p++) {                                                    // S_0ᵀ (N, P)
-            for (int n = 0; n < N; n++) St[n * P + p] = S[so + p * N + n];
-        }
         int y0 = c0 * dInner + h * P, x0 = c0 * convDim + h * P;
-        for (int t = 0; t < Q; t++) java.util.Arrays.fill(y, y0 + t * dInner, y0 + t * dInner + P, 0f);
-        // inter-chunk: Y = C · S_0ᵀ, then row t × exp(L_t), plus the skip D·x_t
-        SsdKernels.mulAdd(y, y0, dInner, xbc, cOff(c0, g), convDim, St, 0, P, Q, N, P, false, sl.pack);
+        // inter-chunk: Yᵀ (P, Q) = S_0 (P, N) · Cᵀ (N, Q), as S_0 lies (no transpose of the state;
+        // Cᵀ packed once per group), then y_t = exp(L_t)·(column t of Yᵀ) plus the skip D·x_t
+        java.util.Arrays.fill(Yt, 0, P * Q, 0f);
+        SsdKernels.mulAddPacked(Yt, 0, Q, S, so, N, packC, P, N, Q, false);
         double decIn = 1;
         for (int t = 0; t < Q; t++) {
             decIn *= e[t];                                                               // exp(L_t)
             float decay = decIn < TINY ? 0f : (float) decIn;
             int yo = y0 + t * dInner, xo = x0 + t * convDim;
-            for (int p = 0; p < P; p++) y[yo + p] = decay * y[yo + p] + Dh * xbc[xo + p];
+            for (int p = 0; p < P; p++) y[yo + p] = decay * Yt[p * Q + t] + Dh * xbc[xo + p];
             // M row t: drow[s] = exp(L_t − L_s), (Q, Q) row-major. For s in a block of BS tokens
             // that ended at a ≤ t, exp(L_t − L_s) = exp(L_t − L_a)·exp(L_a − L_s), both factors ≤ 1:
             // one float per block times hs[s] = exp(L_a − L_s)·Δ_s (kept from row a) — a float loop
@@ -262,20 +264,21 @@ public final class Ssd {
             for (int s = 0; s < Q; s++) Xw[wo + s] = dth[s] * xbc[xp + s * convDim];         // Xwᵀ (P, Q)
         }
         VectorOps.flushTiny(Xw, 0, P * Q, TINY);
-        SsdKernels.mulAdd(S, so, N, Xw, 0, Q, xbc, bOff(c0, g), convDim, P, Q, N, false, sl.pack);
+        SsdKernels.mulAddPacked(S, so, N, Xw, 0, Q, packB, P, Q, N, false);
         VectorOps.flushTiny(S, so, P * N, TINY);
     }
 
     /** Per-session scratch of the fast forms: sized once, one slot per kernel thread. */
     public static final class Scratch {
         final float[] cb;                 // (Q, Q) C_t·B_s of one group in one chunk
+        final float[] packC, packB;       // the group's Cᵀ (N, Q) and B (Q, N), packed (SsdKernels.pack)
         final Slot[] slots;               // one per thread of Parallel
         final java.util.concurrent.atomic.AtomicInteger claim = new java.util.concurrent.atomic.AtomicInteger();
         final ScanJob scanJob = new ScanJob();
 
         static final class Slot {
             final double[] e, drow;       // (Q,) e_r = exp(Δ_r A); one row of exp(L_t − L_s)
-            final float[] m, st, xw;      // (Q, Q) M; (N, P) S_0ᵀ; (P, Q) Xwᵀ
+            final float[] m, yt, xw;      // (Q, Q) M; (P, Q) Yᵀ of the inter-chunk term; (P, Q) Xwᵀ
             final float[] pack;           // (max(Q, N), 64) panel scratch of SsdKernels.mulAdd
             final float[] dt;             // (Q,) Δ of one head, then the state-passing weights w_s
             final float[] hs;             // (Q,) exp(L_a − L_s)·Δ_s, a the end of s's block of BS
@@ -284,7 +287,7 @@ public final class Ssd {
                 e = new double[Q];
                 drow = new double[Q];
                 m = new float[Q * Q];
-                st = new float[N * P];
+                yt = new float[P * Q];
                 xw = new float[Q * P];
                 pack = new float[SsdKernels.PACK_PER_INNER * Math.max(Q, N)];
                 dt = new float[Q];
@@ -295,14 +298,16 @@ public final class Ssd {
         /** Scratch for SSD chunks of Q tokens (min(chunk_size, workspace tokens)), head_dim P, state_size N. */
         public Scratch(int Q, int P, int N) {
             cb = new float[Q * Q];
+            packC = new float[SsdKernels.packedFloats(N, Q)];
+            packB = new float[SsdKernels.packedFloats(Q, N)];
             slots = new Slot[Parallel.threads()];
             for (int i = 0; i < slots.length; i++) slots[i] = new Slot(Q, P, N);
         }
 
         /** Bytes held. */
         public long bytes() {
-            long n = cb.length;
-            for (Slot s : slots) n += s.m.length + s.st.length + s.xw.length + s.pack.length + s.dt.length + s.hs.length + 2L * (s.e.length + s.drow.length);
+            long n = cb.length + packC.length + packB.length;
+            for (Slot s : slots) n += s.m.length + s.yt.length + s.xw.length + s.pack.length + s.dt.length + s.hs.length + 2L * (s.e.length + s.drow.length);
             return 4 * n;
         }
     }

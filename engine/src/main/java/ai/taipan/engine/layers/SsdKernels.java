@@ -12,7 +12,9 @@ import ai.taipan.engine.kernel.VectorOps;
  *
  * <p>Two operations cover the SSD: {@link #mulAdd} — a small strided matrix product that
  * accumulates, out (rows, cols) += a (rows, inner) · b (inner, cols), delegated to the kernels'
- * {@link VectorOps#mulAdd} — and {@link #stateRow}, one row of the recurrent state update of decode.
+ * {@link VectorOps#mulAdd}; its variant {@link #mulAddPacked} on an operand {@link #pack}ed once, for
+ * the B and C that all heads of a group share — and {@link #stateRow}, one row of the recurrent
+ * state update of decode.
  */
 final class SsdKernels {
     private SsdKernels() {}
@@ -45,6 +47,24 @@ final class SsdKernels {
     static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                        float[] b, int bOff, int bStride, int rows, int inner, int cols, boolean lowerTriangular, float[] pack) {
         VectorOps.mulAdd(out, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, lowerTriangular, pack);
+    }
+
+    /**
+     * Packs b (inner × cols), element (k, j) at b[bOff + k·kStride + j·jStride], for
+     * {@link #mulAddPacked} ({@link VectorOps#pack}): an operand that all heads of a group share is
+     * packed once per chunk. {@code packed}: at least {@link #packedFloats}(inner, cols) floats.
+     */
+    static void pack(float[] packed, float[] b, int bOff, int kStride, int jStride, int inner, int cols) {
+        VectorOps.pack(packed, b, bOff, kStride, jStride, inner, cols);
+    }
+
+    /** Floats {@link #pack} needs for an inner × cols operand. */
+    static int packedFloats(int inner, int cols) { return VectorOps.packedFloats(inner, cols); }
+
+    /** {@link #mulAdd} with b packed by {@link #pack}: the same terms in the same order. */
+    static void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
+                             float[] packed, int rows, int inner, int cols, boolean lowerTriangular) {
+        VectorOps.mulAddPacked(out, oOff, oStride, a, aOff, aStride, packed, rows, inner, cols, lowerTriangular);
     }
 
     /** Floats of pack scratch per unit of inner dimension. */

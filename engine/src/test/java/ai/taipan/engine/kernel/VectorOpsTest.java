@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,67 @@ class VectorOpsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> VectorOps.mulAdd(new float[4], 0, 2, new float[4], 0, 2,
                 new float[4], 0, 2, 2, 2, 2, false, new float[VectorOps.PACK_PER_INNER * 2 - 1]));
+    }
+
+    /**
+     * pack + mulAddPacked (the SSD's products on B and Cᵀ packed once per group) against a double
+     * loop over every term, on sizes that are not multiples of the 6-row block or of the 2L-column
+     * group, b read directly (jStride 1) and transposed (kStride 1), with and without the causal
+     * mask, padded strides and offsets; the rest of out untouched, and the same floats, bit for bit,
+     * as mulAdd on the unpacked b (the packed form only moves the packing, not the arithmetic).
+     */
+    @Test
+    void mulAddPackedAgreesWithReferenceAndWithMulAdd() {
+        VectorOps.Ops simd = (VectorOps.Ops) Kernels.instantiate("ai.taipan.engine.kernel.SimdOps", new Class<?>[0]);
+        Random rnd = new Random(12);
+        int[][] sizes = {{1, 1, 1}, {5, 3, 7}, {6, 17, 16}, {7, 9, 33}, {13, 31, 47}, {64, 37, 65}, {11, 70, 129}, {3, 1, 97}};
+        for (VectorOps.Ops ops : new VectorOps.Ops[] {simd, new ScalarOps()}) {
+            for (int[] sz : sizes) {
+                int rows = sz[0], inner = sz[1], cols = sz[2];
+                for (boolean transposed : new boolean[] {false, true}) {
+                    for (boolean tri : new boolean[] {false, true}) {
+                        int aStride = inner + 3, oStride = cols + 5, aOff = 2, bOff = 3, oOff = 4;
+                        // b(k, j) at b[bOff + k·kStride + j·jStride]: row-major with padding, or its transpose
+                        int kStride = transposed ? 1 : cols + 2, jStride = transposed ? inner + 4 : 1;
+                        float[] a = random(rnd, aOff + rows * aStride);
+                        if (tri) for (int i = 0; i < rows; i++) for (int k = i + 1; k < inner; k++) a[aOff + i * aStride + k] = 0f;
+                        float[] b = random(rnd, bOff + (inner - 1) * kStride + (cols - 1) * jStride + 1);
+                        float[] out = random(rnd, oOff + rows * oStride + 3);
+                        float[] packed = new float[VectorOps.packedFloats(inner, cols)];
+                        java.util.Arrays.fill(packed, Float.NaN);          // pack must write every float it reads
+                        ops.pack(packed, b, bOff, kStride, jStride, inner, cols);
+                        float[] got = out.clone();
+                        ops.mulAddPacked(got, oOff, oStride, a, aOff, aStride, packed, rows, inner, cols, tri);
+                        String what = ops.getClass().getSimpleName() + " mulAddPacked " + rows + "x" + inner + "x" + cols
+                                + (transposed ? " transposed" : "") + (tri ? " causal" : "");
+                        for (int idx = 0; idx < out.length; idx++) {
+                            int rel = idx - oOff, i = rel / oStride, j = rel % oStride;
+                            boolean inside = rel >= 0 && i < rows && j < cols;
+                            if (!inside) {
+                                assertEquals(out[idx], got[idx], 0f, what + ": wrote outside the product at " + idx);
+                                continue;
+                            }
+                            double s = out[idx], mag = Math.abs(out[idx]);
+                            for (int k = 0; k < inner; k++) {
+                                double p = (double) a[aOff + i * aStride + k] * b[bOff + k * kStride + j * jStride];
+                                s += p;
+                                mag += Math.abs(p);
+                            }
+                            assertEquals(s, got[idx], 1e-6 + 1e-5 * mag, what + " at row " + i + " col " + j);
+                        }
+                        // mulAdd on the same operand, laid out row-major: identical floats
+                        float[] dense = new float[inner * cols];
+                        for (int k = 0; k < inner; k++) for (int j = 0; j < cols; j++) dense[k * cols + j] = b[bOff + k * kStride + j * jStride];
+                        float[] viaMulAdd = out.clone();
+                        ops.mulAdd(viaMulAdd, oOff, oStride, a, aOff, aStride, dense, 0, cols, rows, inner, cols, tri,
+                                new float[VectorOps.PACK_PER_INNER * inner]);
+                        assertArrayEquals(viaMulAdd, got, what + ": differs from mulAdd");
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> VectorOps.pack(new float[VectorOps.packedFloats(3, 5) - 1],
+                new float[15], 0, 5, 1, 3, 5));
     }
 
     @Test
