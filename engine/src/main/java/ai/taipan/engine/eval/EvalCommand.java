@@ -89,6 +89,10 @@ public final class EvalCommand extends TaipanCommand {
     @Option(names = "--out", paramLabel = "FILE", description = "also write the results as JSON (atomically)")
     Path out;
 
+    @Option(names = "--sal-off", description = "ablation: evaluate the model with every SAL's attention switched off "
+            + "(no token selected; the SALs' SwiGLU still runs), to measure what the attention contributes")
+    boolean salOff;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress lines on stderr")
     boolean quiet;
 
@@ -113,6 +117,12 @@ public final class EvalCommand extends TaipanCommand {
                 taskContexts, samples, seed);
         TaipanModel m = loadModel(model);
         ModelConfig c = m.config();
+        if (salOff) {
+            if (!c.hasLayer(LayerType.SELECTIVE_ATTENTION)) {
+                throw new IllegalArgumentException("--sal-off: " + model + " has no selective_attention layer (layers " + c.scheduleString() + ")");
+            }
+            m = m.withSalAttentionOff();
+        }
         ScoringModel scorer = ScoringModel.of(m);
         if (!quiet) {
             stderr.printf(Locale.ROOT, "eval %s (%s, %d layers %s, %,d parameters): at most %,d tokens%n", model,
@@ -135,9 +145,10 @@ public final class EvalCommand extends TaipanCommand {
 
     private String header(TaipanModel m) {
         ModelConfig c = m.config();
-        return String.format(Locale.ROOT, "model %s: %s, layers %s, %,d parameters, sliding_window %s%n%n", model,
+        return String.format(Locale.ROOT, "model %s: %s, layers %s, %,d parameters, sliding_window %s%s%n%n", model,
                 c.modelType, c.scheduleString(), m.parameterCount(),
-                window(c) == null ? "none" : window(c).toString());
+                window(c) == null ? "none" : window(c).toString(),
+                salOff ? "\nABLATION --sal-off: every SAL's attention switched off (no token selected; its SwiGLU still runs)" : "");
     }
 
     /** The window of the model's windowed layers (SAL or sliding attention), null if it has none or it is unlimited. */
@@ -153,6 +164,7 @@ public final class EvalCommand extends TaipanCommand {
         o.put("model_type", c.modelType);
         o.put("layers", c.scheduleString());
         o.put("parameters", m.parameterCount());
+        if (salOff) o.put("sal_attention", "off (ablation --sal-off: no token selected; the SALs' SwiGLU still runs)");
         if (window(c) == null) o.putNull("sliding_window"); else o.put("sliding_window", window(c));
         ObjectNode set = o.putObject("settings");
         if (corpus != null) {

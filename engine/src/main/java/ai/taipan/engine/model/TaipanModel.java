@@ -16,6 +16,8 @@ import ai.taipan.engine.tokenizer.Tokenizer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A Taipan-family model (SPEC §1): token embedding → layers (layer_types) → final RMSNorm → LM
@@ -78,6 +80,25 @@ public final class TaipanModel {
     }
 
     public ModelConfig config() { return config; }
+
+    /**
+     * The same model with every SAL's attention switched off — an ablation: each SAL's gate weight is
+     * zeroed and its bias set to (0, −1), so s_t1 &lt; s_t0 and m_t = 0 for every token (SPEC §2: an
+     * unselected token computes no q, k, v and keeps h_t). The SAL's SwiGLU still runs on every token, so
+     * what changes is exactly what the attention contributed. Other weights are shared, not copied.
+     * A model without SALs is returned as is.
+     */
+    public TaipanModel withSalAttentionOff() {
+        if (!config.hasLayer(LayerType.SELECTIVE_ATTENTION)) return this;
+        Map<String, float[]> t = new LinkedHashMap<>(weights.tensors());
+        for (int i = 0; i < config.numLayers(); i++) {
+            if (config.layerType(i) != LayerType.SELECTIVE_ATTENTION) continue;
+            String p = "backbone.layers." + i + ".mixer.gate.";
+            t.put(p + "weight", new float[t.get(p + "weight").length]);
+            t.put(p + "bias", new float[]{0f, -1f});
+        }
+        return new TaipanModel(config, Weights.of(config, t), tokenizer);
+    }
 
     public Weights weights() { return weights; }
 

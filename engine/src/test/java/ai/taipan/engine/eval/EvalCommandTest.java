@@ -2,6 +2,7 @@ package ai.taipan.engine.eval;
 
 import ai.taipan.engine.format.DType;
 import ai.taipan.engine.format.Json;
+import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.TaipanModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,39 @@ class EvalCommandTest {
         assertEquals("MS", j.get("layers").asText());
         assertEquals(24, j.get("sliding_window").asInt());
         assertEquals("validation", j.get("settings").get("split").asText());
+    }
+
+    @Test
+    void salOffIsAnAblationRecordedInTheOutput() throws Exception {
+        Path model = saveTinyModel();
+        Path on = dir.resolve("on.json"), off = dir.resolve("off.json");
+        String[] common = {"--model", model.toString(), "--task", "mqar", "--task-contexts", "200", "--samples", "2"};
+        Run a = eval(concat(common, "--out", on.toString()));
+        Run b = eval(concat(common, "--sal-off", "--out", off.toString()));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("ABLATION --sal-off") && !a.out().contains("ABLATION"), b.out());
+        JsonNode ja = Json.mapper().readTree(on.toFile()), jb = Json.mapper().readTree(off.toFile());
+        assertTrue(jb.get("sal_attention").asText().startsWith("off") && !ja.has("sal_attention"), jb.toString());
+        // the same examples, graded by a different model (the random tiny SAL selects tokens: logits differ)
+        assertEquals(ja.get("tasks").get(0).get("answers").asLong(), jb.get("tasks").get(0).get("answers").asLong());
+        // a model without a SAL is refused, naming the option
+        ModelConfig.Builder mb = ModelConfig.builder();
+        mb.hiddenSize = 32; mb.stateSize = 8; mb.headDim = 16; mb.chunkSize = 16;
+        mb.layerTypes = java.util.List.of(ai.taipan.engine.model.LayerType.MAMBA2);
+        ModelConfig mc = mb.build();
+        Path plain = dir.resolve("plain");
+        mc.write(plain.resolve("config.json"));
+        ai.taipan.engine.model.Weights.random(mc, 1).save(plain.resolve("model.safetensors"), DType.F32);
+        Run c = eval("--model", plain.toString(), "--sal-off", "--task", "mqar", "--task-contexts", "200", "--samples", "1");
+        assertNotEquals(0, c.code());
+        assertTrue(c.err().contains("--sal-off") && c.err().contains("no selective_attention"), c.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
