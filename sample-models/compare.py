@@ -88,3 +88,33 @@ if first:
                             "(a model with full attention only as far as its quadratic cost allows)")
     distance_table("eval.json", f"Retrieval by recall distance, evidence {where}")
 task_table("eval-anywhere.json", "Retrieval, evidence anywhere in the context")
+
+def ablation_table():
+    """Each model with a SAL against itself with the SALs' attention switched off (eval.json vs eval-sal-off.json)."""
+    pairs = [(n, load(m, "eval.json"), load(m, "eval-sal-off.json")) for n, m in zip(names, models)]
+    pairs = [(n, a, b) for n, a, b in pairs if a and b]
+    if not pairs:
+        return
+    a0 = pairs[0][1]
+    tctx = [t["context"] for t in a0["text"]]
+    mq = [t for t in a0["tasks"] if t["task"] == "mqar"]
+    qctx = [t["context"] for t in mq]
+    labels = [d["distance"] for d in mq[0].get("by_distance", [])] if mq else []
+    print("**What the SAL's attention contributes** (`eval.sh`'s `eval-sal-off`: the same model and examples with "
+          "every SAL's attention switched off — `taipan eval --sal-off`, no token selected, the SALs' SwiGLU still runs)\n")
+    print("| model | text bits/byte " + " / ".join(ctx(c) for c in tctx) + " | MQAR " + " / ".join(ctx(c) for c in qctx)
+          + " | MQAR by recall distance " + " / ".join(labels) + " |")
+    print("|---|---|---|---|")
+    def mq_by(r, label):
+        ans = sum(d["answers"] for t in r["tasks"] if t["task"] == "mqar" for d in t.get("by_distance", []) if d["distance"] == label)
+        ex = sum(d["exact"] for t in r["tasks"] if t["task"] == "mqar" for d in t.get("by_distance", []) if d["distance"] == label)
+        return "-" if ans == 0 else f"{pct(ex / ans)}"
+    for n, a, b in pairs:
+        for tag, r in ((n, a), (n + ", SAL attention off", b)):
+            text = " / ".join(f"{t['bits_per_byte']:.3f}" for t in r["text"])
+            q = " / ".join(pct(t["exact_match"]) for t in r["tasks"] if t["task"] == "mqar")
+            by = " / ".join(mq_by(r, l) for l in labels)
+            print(f"| {tag} | {text} | {q} | {by} |")
+    print()
+
+ablation_table()

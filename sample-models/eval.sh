@@ -11,6 +11,9 @@
 #                recall distance (< 16 ... 256-512: where a Mamba-2 state stops recalling);
 #                plus held-out bits/byte at 256, 1K and 4K.
 #   eval-anywhere  evidence anywhere in the context (the classic setting), 256 and 1K.
+#   eval-sal-off   models with a SAL only: `eval` again with every SAL's attention switched off
+#                  (`--sal-off`: no token selected, the SALs' SwiGLU still runs) — what the attention
+#                  itself contributes to each number.
 set -euo pipefail
 taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
 K=sample-models/data/kjv.txt
@@ -30,6 +33,11 @@ for m in "$@"; do
     $taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
         --max-distance 0 --task-contexts 256,1024 --samples 16 --seed 0 \
         --out "$m/eval-anywhere.json" > "$m/eval-anywhere.txt" 2> "runs/$(basename "$m").eval-anywhere.log"
+    if grep -q '"selective_attention"' "$m/config.json"; then
+      $taipan eval --model "$m" --sal-off --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
+          --max-distance 512 --task-contexts "$contexts" --samples 16 --seed 0 \
+          --out "$m/eval-sal-off.json" > "$m/eval-sal-off.txt" 2> "runs/$(basename "$m").eval-sal-off.log"
+    fi
   ) &
 done
 wait
