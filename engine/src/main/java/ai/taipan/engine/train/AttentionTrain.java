@@ -105,6 +105,8 @@ final class AttentionTrain {
      * as written, bit for bit as before this option existed.
      */
     boolean keyGradient;
+    /** The budget's target C of this step: the config's capacity unless the trainer anneals it (Trainer.capacityAt). */
+    double capacity;
     private final double[] logZ, sumPd, dotMix, dMkey;  // (HA, T), (HA, T), (T), (T)   SAL key gradient
 
     // PROBE inputs
@@ -161,6 +163,7 @@ final class AttentionTrain {
         tmpD = new double[T * D];
         kT = new double[hd * T]; vT = new double[hd * T];
         dense = kind != LayerType.SELECTIVE_ATTENTION;
+        capacity = c.capacity;
         logZ = new double[sal ? HA * T : 0]; sumPd = new double[sal ? HA * T : 0];
         dotMix = new double[sal ? T : 0]; dMkey = new double[sal ? T : 0];
     }
@@ -207,7 +210,7 @@ final class AttentionTrain {
                 sum += mt[t];
             }
             selectedFraction = sum / T;
-            double gap = c.capacity - selectedFraction;
+            double gap = capacity - selectedFraction;
             budgetLoss = c.budgetLossWeight * gap * gap;
         }
         linear(q, 0, u, 0, w, oQ, T, D, AD);
@@ -399,7 +402,7 @@ final class AttentionTrain {
         }
         if (sal) {
             if (keyGradient) keyMaskGradient(T);
-            double dBudget = -2.0 * c.budgetLossWeight * (c.capacity - selectedFraction) / T * budgetScale;
+            double dBudget = -2.0 * c.budgetLossWeight * (capacity - selectedFraction) / T * budgetScale;
             for (int t = 0; t < T; t++) {
                 double dot = dotMix[t];
                 double dAlpha = mt[t] * dot;

@@ -232,6 +232,10 @@ public final class Checkpoint {
         j.put("clip", o.clip());
         j.put("gumbel_noise_scale", o.gumbelNoiseScale());
         j.put("sal_key_gradient", o.salKeyGradient());
+        if (o.annealsCapacity()) {
+            j.put("capacity_start", o.capacityStart());
+            j.put("capacity_anneal_steps", o.capacityAnnealSteps());
+        }
         return j;
     }
 
@@ -243,7 +247,8 @@ public final class Checkpoint {
         return new Trainer.Options(j.get("steps").asInt(), j.get("batch").asInt(), j.get("seq_len").asInt(),
                 j.get("lr").asDouble(), j.get("min_lr_ratio").asDouble(), j.get("warmup").asInt(), j.get("seed").asLong(),
                 j.get("weight_decay").asDouble(), j.get("beta1").asDouble(), j.get("beta2").asDouble(), j.get("clip").asDouble(),
-                j.path("gumbel_noise_scale").asDouble(1.0), j.path("sal_key_gradient").asBoolean(false));
+                j.path("gumbel_noise_scale").asDouble(1.0), j.path("sal_key_gradient").asBoolean(false),
+                j.path("capacity_start").asDouble(Double.NaN), j.path("capacity_anneal_steps").asInt(0));
     }
 
     static String sha256(Path file) throws IOException {

@@ -46,6 +46,10 @@ final class ModelCard {
             row(s, "SAL selection in training", String.format(Locale.ROOT, "Gumbel noise × %.3g (SPEC: × 1)%s", o.gumbelNoiseScale(),
                     o.gumbelNoiseScale() == 0 ? " — noise-free straight-through: training selects as inference does" : ""));
         }
+        if (o.annealsCapacity()) {
+            row(s, "SAL capacity anneal", String.format(Locale.ROOT, "budget target %.3g at step 0 → %.3g (config) at step %d, "
+                    + "linear (`--capacity-anneal`; a recipe choice, not SPEC's)", o.capacityStart(), c.capacity, o.capacityAnnealSteps()));
+        }
         if (o.salKeyGradient()) {
             row(s, "SAL key gradient", "on (`--sal-key-gradient`): the mask also weights the keys, so a token's gate learns from "
                     + "its use as a key by later queries, not only from its own output mixing");

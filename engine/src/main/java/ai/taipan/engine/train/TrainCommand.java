@@ -149,6 +149,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "the output mixing and the budget) — an experiment knob, see MODEL_CARD")
     boolean salKeyGradient;
 
+    @Option(names = "--capacity-anneal", paramLabel = "C0:STEPS", description = "the SAL budget's target moves in a "
+            + "straight line from C0 at the first step to the config's capacity at step STEPS, then stays there (e.g. "
+            + "1.0:4000: every token routed at first) — a recipe choice, not SPEC's, recorded in the card")
+    String capacityAnneal;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -208,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient);
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient,
+                    annealStart(capacityAnneal), annealSteps(capacityAnneal));
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
@@ -426,6 +432,30 @@ public final class TrainCommand implements Callable<Integer> {
     private ModelConfig presetConfig() {
         return new PresetShape(PresetShape.parsePreset(preset), hiddenSize, layers, vocab, stateSize, headDim, expand, nGroups,
                 null, attentionHeads, intermediateSize, null, null, untied).build();
+    }
+
+    private static double annealStart(String spec) {
+        if (spec == null) return Double.NaN;
+        return parseAnneal(spec)[0];
+    }
+
+    private static int annealSteps(String spec) {
+        if (spec == null) return 0;
+        return (int) parseAnneal(spec)[1];
+    }
+
+    /** "C0:STEPS" → {C0, STEPS}; a clear error otherwise. */
+    static double[] parseAnneal(String spec) {
+        String[] p = spec.split(":");
+        try {
+            if (p.length != 2) throw new NumberFormatException();
+            double c0 = Double.parseDouble(p[0].strip());
+            int n = Integer.parseInt(p[1].strip());
+            if (n <= 0) throw new NumberFormatException();
+            return new double[]{c0, n};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--capacity-anneal must be C0:STEPS with STEPS > 0 (e.g. 1.0:4000), got '" + spec + "'");
+        }
     }
 
     /** Applies --window/--sal-rope/--capacity/--gumbel-tau/--budget-loss-weight; the config re-validates (naming the field). */

@@ -155,6 +155,11 @@ public final class TrainGraph {
         for (Object l : layers) if (l instanceof AttentionTrain a && a.kind == LayerType.SELECTIVE_ATTENTION) a.keyGradient = on;
     }
 
+    /** Sets every SAL's budget target for the coming steps (the trainer's capacity anneal). */
+    void capacity(double c) {
+        for (Object l : layers) if (l instanceof AttentionTrain a && a.kind == LayerType.SELECTIVE_ATTENTION) a.capacity = c;
+    }
+
     /** Fixes SAL number s for {@link AttentionTrain.Selection#PROBE}: the mask and reference p1. */
     void probe(int s, int[] mask, double[] p1ref) {
         AttentionTrain a = sal(s);

@@ -30,7 +30,7 @@ public final class Trainer implements AutoCloseable {
     /** The options that determine the result (recorded in every checkpoint). */
     public record Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
                           double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale,
-                          boolean salKeyGradient) {
+                          boolean salKeyGradient, double capacityStart, int capacityAnnealSteps) {
         /** With the SPEC's Gumbel noise (scale 1). */
         public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
                        double weightDecay, double beta1, double beta2, double clip) {
@@ -43,9 +43,24 @@ public final class Trainer implements AutoCloseable {
             this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, gumbelNoiseScale, false);
         }
 
+        /** Without a capacity anneal (the budget's target is the config's capacity from the first step). */
+        public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
+                       double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale,
+                       boolean salKeyGradient) {
+            this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, gumbelNoiseScale,
+                    salKeyGradient, Double.NaN, 0);
+        }
+
+        /** Whether the budget's target moves from {@link #capacityStart} to the config's capacity. */
+        public boolean annealsCapacity() { return capacityAnnealSteps > 0; }
+
         public Options {
             if (!(gumbelNoiseScale >= 0) || Double.isInfinite(gumbelNoiseScale)) {
                 throw new IllegalArgumentException("--gumbel-noise-scale must be >= 0, got " + gumbelNoiseScale);
+            }
+            if (capacityAnnealSteps < 0) throw new IllegalArgumentException("--capacity-anneal: steps must be >= 0, got " + capacityAnnealSteps);
+            if (capacityAnnealSteps > 0 && !(capacityStart > 0 && capacityStart <= 1)) {
+                throw new IllegalArgumentException("--capacity-anneal: the starting capacity must be in (0, 1], got " + capacityStart);
             }
             if (steps <= 0) throw new IllegalArgumentException("--steps must be positive, got " + steps);
             if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
@@ -188,6 +203,17 @@ public final class Trainer implements AutoCloseable {
         return min + 0.5 * (opt.lr() - min) * (1 + Math.cos(Math.PI * progress));
     }
 
+    /**
+     * The budget's target capacity at step s (0-based): the config's C, or with {@code --capacity-anneal C0:N}
+     * a straight line from C0 at step 0 to C at step N, then C. A training-recipe choice, not SPEC's: it lets
+     * the SAL's attention learn with more (or all) tokens routed before the gate must choose C of them.
+     */
+    public double capacityAt(long s) {
+        double c = config.capacity;
+        if (!opt.annealsCapacity() || s >= opt.capacityAnnealSteps()) return c;
+        return opt.capacityStart() + (c - opt.capacityStart()) * s / opt.capacityAnnealSteps();
+    }
+
     /** The random stream of sequence b of step s (see the class comment). */
     static SplittableRandom rngFor(long seed, long s, int batch, int b) {
         return new SplittableRandom(mix64(seed ^ mix64(s * batch + b + 0x632BE59BD9B4E019L)));
@@ -207,6 +233,7 @@ public final class Trainer implements AutoCloseable {
         double[] sel = new double[nSal];
         java.util.Arrays.fill(grad, 0);
         final long s = step;
+        if (opt.annealsCapacity()) for (TrainGraph g : graphs) g.capacity(capacityAt(s));
         for (int b0 = 0; b0 < B; b0 += W) {
             int n = Math.min(W, B - b0);
             double[][] res = new double[n][];

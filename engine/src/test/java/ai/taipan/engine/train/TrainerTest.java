@@ -73,6 +73,40 @@ class TrainerTest {
     }
 
     @Test
+    void capacityAnnealMovesTheBudgetTargetAndTheSelection() {
+        ModelConfig c = tinyConfig(12);   // capacity 0.25
+        double[] w = new ParamLayout(c).pack(Weights.random(c, 3).tensors());
+        Trainer.Options o = new Trainer.Options(240, 4, 24, 1e-2, 0.1, 10, 7, 0.01, 0.9, 0.95, 1.0, 0.0, false, 1.0, 120);
+        try (Trainer tr = new Trainer(c, w, PERIODIC, o, 1)) {
+            // the target by hand: 1.0 at step 0, a straight line to 0.25 at step 120, then 0.25
+            assertEquals(1.0, tr.capacityAt(0), 1e-15);
+            assertEquals(1.0 + (0.25 - 1.0) * 60 / 120, tr.capacityAt(60), 1e-15);
+            assertEquals(0.25, tr.capacityAt(120), 1e-15);
+            assertEquals(0.25, tr.capacityAt(239), 1e-15);
+            double early = 0, late = 0;
+            for (int i = 0; i < o.steps(); i++) {
+                double f = tr.trainStep().selectedFraction()[0];
+                if (i >= 20 && i < 40) early += f / 20;
+                if (i >= 220) late += f / 20;
+            }
+            System.out.printf("capacity anneal 1.0 -> 0.25: selected %.3f at steps 20-39, %.3f at 220-239%n", early, late);
+            // the budget (λ = 1, no noise) pulls the selection along with the target
+            assertTrue(early > 0.8, "with the target near 1 nearly every token is selected: " + early);
+            assertEquals(0.25, late, 0.1);
+        }
+        // recorded in the checkpoint options, so that --resume continues the same anneal
+        Trainer.Options back = Checkpoint.optionsFrom(Checkpoint.optionsJson(o));
+        assertEquals(o, back);
+        Trainer.Options plain = new Trainer.Options(5, 1, 8, 1e-3, 0.1, 1, 1, 0.01, 0.9, 0.95, 1.0);
+        assertEquals(plain, Checkpoint.optionsFrom(Checkpoint.optionsJson(plain)));
+        assertFalse(Checkpoint.optionsJson(plain).has("capacity_start"), "runs without an anneal write what they wrote before");
+        Result bad = train("--preset", "taipan", "--layers", "2", "--hidden-size", "16", "--data", "task:mqar", "--steps", "2",
+                "--capacity-anneal", "1.0", "--out", tmp.resolve("bad-anneal").toString());
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("--capacity-anneal") && bad.err().contains("C0:STEPS"), bad.err());
+    }
+
+    @Test
     void learningRateWarmsUpThenDecaysByCosine() {
         ModelConfig c = tinyConfig(12);
         Trainer.Options o = new Trainer.Options(110, 1, 4, 1e-3, 0.1, 10, 1, 0.01, 0.9, 0.95, 1.0);
