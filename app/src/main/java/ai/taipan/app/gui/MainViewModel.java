@@ -145,7 +145,7 @@ public class MainViewModel {
             if (slot == null) continue;
             LoadedModel m = slot.model();
             refs.add(new SessionDocument.ModelRef(s, m.name(), m.folder() == null ? null : m.folder().toAbsolutePath().toString(),
-                    m.randomSeed(), m.isRandom() ? configText(m) : null));
+                    m.randomSeed(), m.isRandom() ? configText(m) : null, m.salAttentionOff()));
         }
         return new SessionDocument(refs, prompt.promptProperty().get(), prompt.settingsOrDefault(),
                 compare.textProperty().get(), lastRun.get(), List.copyOf(scaling.points()), List.copyOf(compare.accuracy()));
@@ -192,6 +192,13 @@ public class MainViewModel {
     }
 
     private static LoadedModel resolve(SessionDocument.ModelRef r, Path file) {
+        LoadedModel m = resolveModel(r, file);
+        if (!r.salAttentionOff()) return m;
+        if (!m.hasSal()) throw new IllegalArgumentException(file + ": model " + r.slot() + " has 'sal_attention_off' but no SAL");
+        return m.withSalAttentionOff();
+    }
+
+    private static LoadedModel resolveModel(SessionDocument.ModelRef r, Path file) {
         if (r.folder() != null) return ModelLoader.load(Path.of(r.folder()));
         if (r.randomSeed() == null || r.configJson() == null) {
             throw new IllegalArgumentException(file + ": model " + r.slot() + " has neither 'folder' nor 'random_seed' + 'config'");

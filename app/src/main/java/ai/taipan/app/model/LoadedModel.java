@@ -22,6 +22,23 @@ public record LoadedModel(String name, Path folder, TaipanModel model, Long rand
 
     public boolean isRandom() { return folder == null; }
 
+    /** Whether every SAL's attention is switched off in this model (an ablation of a loaded one). */
+    public boolean salAttentionOff() { return model.salAttentionOff(); }
+
+    /** Whether this model has a SAL whose attention can be switched off. */
+    public boolean hasSal() { return config().layerTypes.contains(LayerType.SELECTIVE_ATTENTION); }
+
+    /**
+     * The same model with every SAL's attention switched off (engine: TaipanModel.withSalAttentionOff —
+     * no token selected, the SALs' SwiGLU still runs), named so that it cannot be mistaken for the model.
+     */
+    public LoadedModel withSalAttentionOff() {
+        if (!hasSal()) throw new IllegalArgumentException(name + " has no selective_attention layer to switch off");
+        if (salAttentionOff()) return this;
+        return new LoadedModel(name + " [SAL attention off]", folder, model.withSalAttentionOff(), randomSeed,
+                format + "; ablation: SAL attention off");
+    }
+
     public ModelConfig config() { return model.config(); }
 
     /**

@@ -18,5 +18,9 @@ public record SessionDocument(List<ModelRef> models, String prompt, SamplingSett
     /**
      * A model slot ("A" or "B"): a folder, or for a random model its seed and config.json text.
      */
-    public record ModelRef(String slot, String name, String folder, Long randomSeed, String configJson) { }
+    public record ModelRef(String slot, String name, String folder, Long randomSeed, String configJson, boolean salAttentionOff) {
+        public ModelRef(String slot, String name, String folder, Long randomSeed, String configJson) {
+            this(slot, name, folder, randomSeed, configJson, false);
+        }
+    }
 }

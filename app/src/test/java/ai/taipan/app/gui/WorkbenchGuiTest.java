@@ -209,4 +209,41 @@ class WorkbenchGuiTest {
         assertTrue(dialogs.errors.get(0).contains("sampling"), dialogs.errors.get(0));
         assertEquals("xyz", vm.prompt().promptProperty().get());
     }
+
+    @Test
+    void salOffIntoBComparesAModelWithItsAblationAndSurvivesASession(FxRobot robot) throws Exception {
+        loadTaipan("A", 25);
+        fx(() -> { view.select("Models"); return null; });
+        robot.clickOn("#ablate-A");
+        waitFor(() -> vm.slotBProperty().get() != null);
+        var a = vm.slotAProperty().get().model();
+        var b = vm.slotBProperty().get().model();
+        assertTrue(b.salAttentionOff() && !a.salAttentionOff());
+        assertEquals(a.name() + " [SAL attention off]", b.name());
+        assertTrue(robot.lookup("#card-B-name").queryAs(javafx.scene.control.Label.class).getText().contains("[SAL attention off]"));
+        // the compare view scores the same text with both: the ablation changes the model's losses
+        fx(() -> { vm.compare().textProperty().set("the lord said unto moses"); view.select("Compare"); return null; });
+        robot.clickOn("#compare");
+        waitFor(() -> vm.compare().lossesProperty().get().length() == 23);
+        var l = vm.compare().lossesProperty().get();
+        boolean differ = false;
+        for (int i = 0; i < l.length(); i++) differ |= l.lossA(i) != l.lossB(i);
+        assertTrue(differ, "a random taipan's SAL selects tokens, so switching it off must change some loss");
+        // a session restores B as the ablation, not as the model itself
+        Path session = tmp.resolve("ablation.json");
+        fx(() -> { vm.saveSession(session); return null; });
+        waitFor(() -> Files.exists(session));
+        fx(() -> { vm.slotBProperty().set(null); return null; });
+        fx(() -> { vm.openSession(session); return null; });
+        waitFor(() -> !dialogs.errors.isEmpty() || vm.slotBProperty().get() != null);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertTrue(vm.slotBProperty().get().model().salAttentionOff());
+        // a model without a SAL cannot be ablated: the button is disabled
+        fx(() -> {
+            vm.slotAProperty().set(ModelSlot.of(ModelLoader.random("mamba-a", ModelLoader.tinyConfig(Preset.MAMBA2, 3, 32), 5)));
+            view.select("Models");
+            return null;
+        });
+        assertTrue(robot.lookup("#ablate-A").queryButton().isDisabled());
+    }
 }

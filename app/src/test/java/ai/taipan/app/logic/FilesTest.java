@@ -46,7 +46,8 @@ class FilesTest {
     @Test
     void sessionRoundTripsAndBadFilesNameTheField() throws Exception {
         GenerationRun run = new GenerationRun("m", "ab", new int[]{7, 8}, List.of("a", "b"), 1, "b", trace(), "max tokens");
-        SessionDocument d = new SessionDocument(List.of(new SessionDocument.ModelRef("A", "m", "/x/m", null, null)), "ab",
+        SessionDocument d = new SessionDocument(List.of(new SessionDocument.ModelRef("A", "m", "/x/m", null, null),
+                new SessionDocument.ModelRef("B", "m [SAL attention off]", "/x/m", null, null, true)), "ab",
                 new SamplingSettings(0.5, 3, 0.9, 11, 2), "text",
                 run, List.of(new SweepPoint("m", 1024, SweepPoint.Status.MEASURED, 0.5, 0.001, 100, 200, ""),
                 SweepPoint.oomPredicted("m", 1 << 20, 5L << 30, 1L << 30)), List.of(new AccuracyPoint("m", 256, 0.5, 4)));

@@ -36,6 +36,9 @@ public final class TaipanModel {
     final float[] normF;        // (D,)
     final Matrix head;          // (V, D) — the embedding when tied
 
+    /** True for the model {@link #withSalAttentionOff()} made (an ablation; sessions record it). */
+    private boolean salAttentionOff;
+
     public TaipanModel(ModelConfig config, Weights weights, Tokenizer tokenizer) {
         this.config = config;
         this.weights = weights;
@@ -97,8 +100,13 @@ public final class TaipanModel {
             t.put(p + "weight", new float[t.get(p + "weight").length]);
             t.put(p + "bias", new float[]{0f, -1f});
         }
-        return new TaipanModel(config, Weights.of(config, t), tokenizer);
+        TaipanModel off = new TaipanModel(config, Weights.of(config, t), tokenizer);
+        off.salAttentionOff = true;
+        return off;
     }
+
+    /** Whether this is the ablated model of {@link #withSalAttentionOff()}. */
+    public boolean salAttentionOff() { return salAttentionOff; }
 
     public Weights weights() { return weights; }
 

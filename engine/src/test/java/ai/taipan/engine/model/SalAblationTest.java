@@ -56,6 +56,7 @@ class SalAblationTest {
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(256);
         float[] on = logits(m, ids), off = logits(m.withSalAttentionOff(), ids);
+        assertTrue(m.withSalAttentionOff().salAttentionOff() && !m.salAttentionOff());
         assertFalse(java.util.Arrays.equals(on, off), "with capacity 0.5 the SAL selects tokens, so switching it off must change the logits");
         // the attention's own weights no longer matter at all ...
         TaipanModel other = redraw(m, 7, "mixer.q_proj.weight", "mixer.k_proj.weight", "mixer.v_proj.weight", "mixer.o_proj.weight");

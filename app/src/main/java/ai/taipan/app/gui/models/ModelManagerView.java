@@ -74,6 +74,16 @@ public class ModelManagerView extends VBox {
         Button random = new Button("Random taipan");
         random.setOnAction(e -> vm.openRandom(slot, "A".equals(slot) ? 42 : 7));
         HBox buttons = new HBox(6, open, random);
+        if ("A".equals(slot)) {
+            Button ablate = new Button("SAL off → B");
+            ablate.setId("ablate-A");
+            ablate.setTooltip(new javafx.scene.control.Tooltip("Load this model into B with every SAL's attention switched off "
+                    + "(no token selected; the SwiGLU still runs): compare the model with its own ablation"));
+            ablate.setOnAction(e -> vm.ablateIntoB("A"));
+            ablate.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                    () -> main.slot("A").get() == null || !main.slot("A").get().model().hasSal(), main.slot("A")));
+            buttons.getChildren().add(ablate);
+        }
         if ("B".equals(slot)) {
             Button unload = new Button("Unload");
             unload.setOnAction(e -> vm.unload("B"));

@@ -91,6 +91,26 @@ public class ModelManagerViewModel {
                 .onFailure(e -> main.dialogs().error("Cannot create model", Dialogs.reason(e))));
     }
 
+    /**
+     * Puts into slot B the model of slot {@code from} with every SAL's attention switched off, to compare
+     * a Taipan model with its own ablation (prompt, compare and scaling views take B as the second model).
+     * The weights are shared, so this is instant; a model without a SAL gives a dialog.
+     */
+    public void ablateIntoB(String from) {
+        ModelSlot s = main.slot(from).get();
+        if (s == null) return;
+        if (!s.model().hasSal()) {
+            main.dialogs().error("No SAL to switch off", s.model().name() + " has no selective_attention layer.");
+            return;
+        }
+        main.executor().execute(BackgroundTask.wrap(() -> ModelSlot.of(s.model().withSalAttentionOff()))
+                .onSuccess(b -> {
+                    main.slot("B").set(b);
+                    main.statusProperty().set("Model B: " + b.card().name() + " — " + s.model().name() + " with its SALs' attention switched off");
+                })
+                .onFailure(e -> main.dialogs().error("Cannot switch the SAL off", Dialogs.reason(e))));
+    }
+
     public void unload(String slot) {
         if ("B".equals(slot)) main.slotBProperty().set(null);
     }

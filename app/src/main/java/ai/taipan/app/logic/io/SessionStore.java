@@ -56,6 +56,7 @@ public final class SessionStore {
             if (m.folder() != null) n.put("folder", m.folder());
             if (m.randomSeed() != null) n.put("random_seed", m.randomSeed());
             if (m.configJson() != null) n.put("config", m.configJson());
+            if (m.salAttentionOff()) n.put("sal_attention_off", true);
         }
         o.put("prompt", d.prompt());
         SamplingSettings s = d.sampling();
@@ -112,7 +113,7 @@ public final class SessionStore {
         for (JsonNode n : arr(o, "models")) {
             models.add(new ModelRef(text(n, "slot"), n.path("name").asText(""), n.hasNonNull("folder") ? n.get("folder").asText() : null,
                     n.hasNonNull("random_seed") ? n.get("random_seed").asLong() : null,
-                    n.hasNonNull("config") ? n.get("config").asText() : null));
+                    n.hasNonNull("config") ? n.get("config").asText() : null, n.path("sal_attention_off").asBoolean(false)));
         }
         JsonNode sn = o.get("sampling");
         if (sn == null || !sn.isObject()) throw new IllegalArgumentException("'sampling' is missing");
