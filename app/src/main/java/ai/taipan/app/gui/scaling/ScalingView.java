@@ -80,6 +80,11 @@ public class ScalingView extends VBox {
         HBox controls = new HBox(8, new Label("Models A and B, context 1K …"), max, new Label("memory budget"), budget,
                 run, cancel, bar, msg);
         controls.setAlignment(Pos.CENTER_LEFT);
+        // the progress message changes with every update: let it take the slack (ellipsis when long) so that
+        // the buttons before it never shrink or move while a sweep runs
+        for (javafx.scene.layout.Region r : new javafx.scene.layout.Region[]{run, cancel, bar}) r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        msg.setMinWidth(0);
+        HBox.setHgrow(msg, Priority.ALWAYS);
 
         boxes = new ChartBox[]{
                 new ChartBox("Prefill time", WorkbenchCharts.scalingChart("Prefill time", "seconds", prefill), main.dialogs()),
