@@ -130,21 +130,7 @@ class VectorOpsTest {
                     ops.mulAdd(got, oOff, oStride, a, aOff, aStride, b, bOff, bStride, rows, inner, cols, tri,
                             new float[VectorOps.PACK_PER_INNER * inner]);
                     String what = ops.getClass().getSimpleName() + " mulAdd " + rows + "x" + inner + "x" + cols + (tri ? " causal" : "");
-                    for (int idx = 0; idx < out.length; idx++) {
-                        int rel = idx - oOff, i = rel / oStride, j = rel % oStride;
-                        boolean inside = rel >= 0 && i < rows && j < cols;
-                        if (!inside) {
-                            assertEquals(out[idx], got[idx], 0f, what + ": wrote outside the product at " + idx);
-                            continue;
-                        }
-                        double s = out[idx], mag = Math.abs(out[idx]);
-                        for (int k = 0; k < inner; k++) {
-                            double p = (double) a[aOff + i * aStride + k] * b[bOff + k * bStride + j];
-                            s += p;
-                            mag += Math.abs(p);
-                        }
-                        assertEquals(s, got[idx], 1e-6 + 1e-5 * mag, what + " at row " + i + " col " + j);
-                    }
+                    assertAccumulatedProduct(out, got, oOff, oStride, a, aOff, aStride, b, bOff, bStride, 1, rows, inner, cols, what);
                 }
             }
         }
@@ -183,21 +169,7 @@ class VectorOpsTest {
                         ops.mulAddPacked(got, oOff, oStride, a, aOff, aStride, packed, rows, inner, cols, tri);
                         String what = ops.getClass().getSimpleName() + " mulAddPacked " + rows + "x" + inner + "x" + cols
                                 + (transposed ? " transposed" : "") + (tri ? " causal" : "");
-                        for (int idx = 0; idx < out.length; idx++) {
-                            int rel = idx - oOff, i = rel / oStride, j = rel % oStride;
-                            boolean inside = rel >= 0 && i < rows && j < cols;
-                            if (!inside) {
-                                assertEquals(out[idx], got[idx], 0f, what + ": wrote outside the product at " + idx);
-                                continue;
-                            }
-                            double s = out[idx], mag = Math.abs(out[idx]);
-                            for (int k = 0; k < inner; k++) {
-                                double p = (double) a[aOff + i * aStride + k] * b[bOff + k * kStride + j * jStride];
-                                s += p;
-                                mag += Math.abs(p);
-                            }
-                            assertEquals(s, got[idx], 1e-6 + 1e-5 * mag, what + " at row " + i + " col " + j);
-                        }
+                        assertAccumulatedProduct(out, got, oOff, oStride, a, aOff, aStride, b, bOff, kStride, jStride, rows, inner, cols, what);
                         // mulAdd on the same operand, laid out row-major: identical floats
                         float[] dense = new float[inner * cols];
                         for (int k = 0; k < inner; k++) for (int j = 0; j < cols; j++) dense[k * cols + j] = b[bOff + k * kStride + j * jStride];
@@ -239,6 +211,30 @@ class VectorOpsTest {
                     assertEquals(want, y[i], 0f, ops.getClass().getSimpleName() + " flushTiny n=" + n + " i=" + i);
                 }
             }
+        }
+    }
+
+    /**
+     * got = out + a·b over the rows × cols block at oOff (row stride oStride), against a double loop over every
+     * term (tolerance relative to the terms' magnitudes), with every float of got outside the block equal to
+     * out's. b(k, j) is b[bOff + k·kStride + j·jStride]; a row-major with stride aStride.
+     */
+    private static void assertAccumulatedProduct(float[] out, float[] got, int oOff, int oStride, float[] a, int aOff, int aStride,
+                                                 float[] b, int bOff, int kStride, int jStride, int rows, int inner, int cols, String what) {
+        for (int idx = 0; idx < out.length; idx++) {
+            int rel = idx - oOff, i = rel / oStride, j = rel % oStride;
+            boolean inside = rel >= 0 && i < rows && j < cols;
+            if (!inside) {
+                assertEquals(out[idx], got[idx], 0f, what + ": wrote outside the product at " + idx);
+                continue;
+            }
+            double s = out[idx], mag = Math.abs(out[idx]);
+            for (int k = 0; k < inner; k++) {
+                double p = (double) a[aOff + i * aStride + k] * b[bOff + k * kStride + j * jStride];
+                s += p;
+                mag += Math.abs(p);
+            }
+            assertEquals(s, got[idx], 1e-6 + 1e-5 * mag, what + " at row " + i + " col " + j);
         }
     }
 
