@@ -26,7 +26,7 @@ public record LoadedModel(String name, Path folder, TaipanModel model, Long rand
     public boolean salAttentionOff() { return model.salAttentionOff(); }
 
     /** Whether this model has a SAL whose attention can be switched off. */
-    public boolean hasSal() { return config().layerTypes.contains(LayerType.SELECTIVE_ATTENTION); }
+    public boolean hasSal() { return config().hasLayer(LayerType.SELECTIVE_ATTENTION); }
 
     /**
      * The same model with every SAL's attention switched off (engine: TaipanModel.withSalAttentionOff —
@@ -56,8 +56,8 @@ public record LoadedModel(String name, Path folder, TaipanModel model, Long rand
     /** The numbers of the model card. */
     public ModelCard card() {
         ModelConfig c = config();
-        boolean hasSal = c.layerTypes.contains(LayerType.SELECTIVE_ATTENTION);
-        boolean windowed = hasSal || c.layerTypes.contains(LayerType.SLIDING_ATTENTION);
+        boolean hasSal = hasSal();
+        boolean windowed = hasSal || c.hasLayer(LayerType.SLIDING_ATTENTION);
         long emptyState = model.newSession().stateBytes();
         return new ModelCard(name, folder == null ? "(fresh random weights, seed " + randomSeed + ")" : folder.toString(),
                 format, preset(), c.layerTypes, model.parameterCount(), hasSal ? c.capacity : Double.NaN,

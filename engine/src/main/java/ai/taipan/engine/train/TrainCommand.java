@@ -212,9 +212,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
+            double[] anneal = capacityAnneal == null ? new double[]{Double.NaN, 0} : parseAnneal(capacityAnneal);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient,
-                    annealStart(capacityAnneal), annealSteps(capacityAnneal));
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient, anneal[0], (int) anneal[1]);
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
@@ -432,16 +432,6 @@ public final class TrainCommand implements Callable<Integer> {
     private ModelConfig presetConfig() {
         return new PresetShape(PresetShape.parsePreset(preset), hiddenSize, layers, vocab, stateSize, headDim, expand, nGroups,
                 null, attentionHeads, intermediateSize, null, null, untied).build();
-    }
-
-    private static double annealStart(String spec) {
-        if (spec == null) return Double.NaN;
-        return parseAnneal(spec)[0];
-    }
-
-    private static int annealSteps(String spec) {
-        if (spec == null) return 0;
-        return (int) parseAnneal(spec)[1];
     }
 
     /** "C0:STEPS" → {C0, STEPS}; a clear error otherwise. */

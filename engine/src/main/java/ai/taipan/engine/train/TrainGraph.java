@@ -152,12 +152,12 @@ public final class TrainGraph {
 
     /** Differentiates every SAL's key set through m̃ ({@code --sal-key-gradient}; see AttentionTrain). */
     void salKeyGradient(boolean on) {
-        for (Object l : layers) if (l instanceof AttentionTrain a && a.kind == LayerType.SELECTIVE_ATTENTION) a.keyGradient = on;
+        for (int s = 0; s < numSal; s++) sal(s).keyGradient = on;
     }
 
     /** Sets every SAL's budget target for the coming steps (the trainer's capacity anneal). */
     void capacity(double c) {
-        for (Object l : layers) if (l instanceof AttentionTrain a && a.kind == LayerType.SELECTIVE_ATTENTION) a.capacity = c;
+        for (int s = 0; s < numSal; s++) sal(s).capacity = c;
     }
 
     /** Fixes SAL number s for {@link AttentionTrain.Selection#PROBE}: the mask and reference p1. */
