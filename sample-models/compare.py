@@ -19,6 +19,11 @@ def ctx(c):
 def pct(x):
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
+def by_distance(r, task, label):
+    """(exact, answers) of one task in one recall-distance bucket, pooled over the run's contexts."""
+    ds = [d for t in r["tasks"] if t["task"] == task for d in t.get("by_distance", []) if d["distance"] == label]
+    return sum(d["exact"] for d in ds), sum(d["answers"] for d in ds)
+
 def task_table(fname, title):
     runs = [load(m, fname) for m in models]
     if not all(runs):
@@ -73,8 +78,7 @@ def distance_table(fname, title):
         for n, r in zip(names, runs):
             cells = []
             for label in labels:
-                ans = sum(d["answers"] for t in r["tasks"] if t["task"] == task for d in t.get("by_distance", []) if d["distance"] == label)
-                ex = sum(d["exact"] for t in r["tasks"] if t["task"] == task for d in t.get("by_distance", []) if d["distance"] == label)
+                ex, ans = by_distance(r, task, label)
                 cells.append("-" if ans == 0 else f"{pct(ex / ans)} ({ans})")
             print(f"| {task} | {n} | " + " | ".join(cells) + " |")
     print()
@@ -106,8 +110,7 @@ def ablation_table():
           + " | MQAR by recall distance " + " / ".join(labels) + " |")
     print("|---|---|---|---|")
     def mq_by(r, label):
-        ans = sum(d["answers"] for t in r["tasks"] if t["task"] == "mqar" for d in t.get("by_distance", []) if d["distance"] == label)
-        ex = sum(d["exact"] for t in r["tasks"] if t["task"] == "mqar" for d in t.get("by_distance", []) if d["distance"] == label)
+        ex, ans = by_distance(r, "mqar", label)
         return "-" if ans == 0 else f"{pct(ex / ans)}"
     for n, a, b in pairs:
         for tag, r in ((n, a), (n + ", SAL attention off", b)):
