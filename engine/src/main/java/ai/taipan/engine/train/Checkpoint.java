@@ -235,6 +235,7 @@ public final class Checkpoint {
         if (o.annealsCapacity()) {
             j.put("capacity_start", o.capacityStart());
             j.put("capacity_anneal_steps", o.capacityAnnealSteps());
+            if (o.capacityAnnealFrom() > 0) j.put("capacity_anneal_from", o.capacityAnnealFrom());
         }
         return j;
     }
@@ -248,7 +249,8 @@ public final class Checkpoint {
                 j.get("lr").asDouble(), j.get("min_lr_ratio").asDouble(), j.get("warmup").asInt(), j.get("seed").asLong(),
                 j.get("weight_decay").asDouble(), j.get("beta1").asDouble(), j.get("beta2").asDouble(), j.get("clip").asDouble(),
                 j.path("gumbel_noise_scale").asDouble(1.0), j.path("sal_key_gradient").asBoolean(false),
-                j.path("capacity_start").asDouble(Double.NaN), j.path("capacity_anneal_steps").asInt(0));
+                j.path("capacity_start").asDouble(Double.NaN), j.path("capacity_anneal_steps").asInt(0),
+                j.path("capacity_anneal_from").asInt(0));
     }
 
     static String sha256(Path file) throws IOException {

@@ -28,6 +28,12 @@ final class ModelCard {
         s.append(String.format(Locale.ROOT, "A %s model (%s, %d layers, D %d, %,d parameters), trained with `taipan train`.%n%n",
                 c.modelType, c.scheduleString(), c.numLayers(), c.hiddenSize, tr.layout().size()));
         s.append("## Command\n\n```\n").append(TrainCommand.commandLine(run)).append("\n```\n\n");
+        if (run.has("branch")) {
+            JsonNode b = run.get("branch");
+            s.append(String.format(Locale.ROOT, "then, from its checkpoint at step %d (`%s`), a branch with SAL capacity %s → %s:%n%n",
+                    b.path("step").asLong(), b.path("from").asText(), b.path("capacity_before").asText(), b.path("capacity_after").asText()));
+            s.append("```\n").append(TrainCommand.commandLineOf(b.path("command"))).append("\n```\n\n");
+        }
         if (run.has("working_directory")) s.append("run in `").append(run.get("working_directory").asText()).append("`. ");
         s.append("The run is deterministic: the same command (same seed, same data files) gives the same weights bit for bit, "
                 + "whatever the thread count, and `--resume` after an interruption continues exactly.\n\n");
@@ -47,8 +53,9 @@ final class ModelCard {
                     o.gumbelNoiseScale() == 0 ? " — noise-free straight-through: training selects as inference does" : ""));
         }
         if (o.annealsCapacity()) {
-            row(s, "SAL capacity anneal", String.format(Locale.ROOT, "budget target %.3g at step 0 → %.3g (config) at step %d, "
-                    + "linear (`--capacity-anneal`; a recipe choice, not SPEC's)", o.capacityStart(), c.capacity, o.capacityAnnealSteps()));
+            row(s, "SAL capacity anneal", String.format(Locale.ROOT, "budget target %.3g at step %s → %.3g (config) at step %d, "
+                    + "linear (`--capacity-anneal`; a recipe choice, not SPEC's)", o.capacityStart(),
+                    o.capacityAnnealFrom() > 0 ? "0 … " + o.capacityAnnealFrom() : "0", c.capacity, o.capacityAnnealSteps()));
         }
         if (o.salKeyGradient()) {
             row(s, "SAL key gradient", "on (`--sal-key-gradient`): the mask also weights the keys, so a token's gate learns from "

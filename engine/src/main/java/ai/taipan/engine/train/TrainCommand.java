@@ -28,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -41,6 +43,8 @@ import java.util.concurrent.Callable;
  *   taipan train --preset taipan --hidden-size 128 --layers 14 --window 64 \
  *       --data kjv.txt@0.7 --data task:mqar@0.3 --steps 3000 --batch 8 --seq-len 512 --out runs/taipan-small
  *   taipan train --resume --out runs/taipan-small          # continue the run recorded there
+ *   taipan train --branch-from runs/taipan-c1/checkpoints/step-006000 --capacity 0.2 \
+ *       --capacity-anneal 1.0:6000:7500 --out runs/taipan-branch   # the same run from there, a lower SAL budget
  * </pre>
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -149,9 +153,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "the output mixing and the budget) — an experiment knob, see MODEL_CARD")
     boolean salKeyGradient;
 
-    @Option(names = "--capacity-anneal", paramLabel = "C0:STEPS", description = "the SAL budget's target moves in a "
-            + "straight line from C0 at the first step to the config's capacity at step STEPS, then stays there (e.g. "
-            + "1.0:4000: every token routed at first) — a recipe choice, not SPEC's, recorded in the card")
+    @Option(names = "--capacity-anneal", paramLabel = "C0:[FROM:]STEPS", description = "the SAL budget's target moves in a "
+            + "straight line from C0 at the first step (or, with FROM, stays C0 until step FROM) to the config's capacity "
+            + "at step STEPS, then stays there (e.g. 1.0:4000, or 1.0:6000:7500: every token routed at first) — a recipe "
+            + "choice, not SPEC's, recorded in the card")
     String capacityAnneal;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of init, data and Gumbel noise (default ${DEFAULT-VALUE})")
@@ -166,6 +171,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "continue the run recorded in OUT/checkpoints (its options and data are used)")
     boolean resume;
+
+    @Option(names = "--branch-from", paramLabel = "CHECKPOINT", description = "start a new run in OUT from a checkpoint folder of "
+            + "another run (its weights, optimizer state, step, data and options) and change only --capacity and/or "
+            + "--capacity-anneal from there: the same run as the original up to that step, a different budget after it "
+            + "(recorded in the card)")
+    Path branchFrom;
 
     @Option(names = "--stop-at", paramLabel = "STEP", description = "checkpoint and stop after this step without changing the schedule (split a long run)")
     Integer stopAt;
@@ -197,7 +208,47 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> dataItems;
         Checkpoint.Loaded ck = null;
         ObjectNode runInfo;
-        if (resume) {
+        if (resume && branchFrom != null) throw new IllegalArgumentException("give --resume or --branch-from, not both");
+        if (resume || branchFrom != null) {
+            // a resumed or branched run takes its options from the checkpoint: say so rather than ignore what was typed
+            Set<String> allowed = new HashSet<>(RUN_CONTROL);
+            if (branchFrom != null) allowed.addAll(List.of("--capacity", "--capacity-anneal"));
+            for (var m : spec.commandLine().getParseResult().matchedOptions()) {
+                if (!allowed.contains(m.longestName())) {
+                    throw new IllegalArgumentException(m.longestName() + " cannot be combined with " + (resume ? "--resume: the run"
+                            + " continues with the options recorded in its checkpoint" : "--branch-from: the branch keeps the checkpoint's"
+                            + " options except --capacity and --capacity-anneal"));
+                }
+            }
+        }
+        if (branchFrom != null) {
+            if (Files.exists(ckDir.resolve(Checkpoint.LATEST))) {
+                throw new IllegalArgumentException(out + " already holds a training run (" + ckDir.resolve(Checkpoint.LATEST)
+                        + "): a branch starts in a new --out folder");
+            }
+            if (!Files.isDirectory(branchFrom)) throw new IllegalArgumentException("--branch-from: no such checkpoint folder: " + branchFrom);
+            ck = Checkpoint.readFolder(branchFrom);
+            config = overrides(ck.config());
+            Trainer.Options recorded = ck.options();
+            if (capacityAnneal != null) {
+                double[] a = parseAnneal(capacityAnneal);
+                opt = recorded.withCapacityAnneal(a[0], (int) a[1], (int) a[2]);
+            } else {
+                opt = recorded;
+            }
+            dataItems = ck.data();
+            weights = ck.weights();
+            runInfo = ck.state().has("run") ? ((ObjectNode) ck.state().get("run")).deepCopy() : Json.mapper().createObjectNode();
+            ObjectNode branch = runInfo.putObject("branch");
+            branch.put("from", branchFrom.toAbsolutePath().normalize().toString());
+            branch.put("step", ck.step());
+            branch.put("capacity_before", ck.config().capacity);
+            branch.put("capacity_after", config.capacity);
+            recordCommand(branch.putArray("command"));
+            branch.put("started", java.time.Instant.now().toString());
+            o.printf("branching %s at step %d of %d into %s (capacity %s → %s%s)%n", ck.folder(), ck.step(), opt.steps(), out,
+                    ck.config().capacity, config.capacity, capacityAnneal != null ? ", --capacity-anneal " + capacityAnneal : "");
+        } else if (resume) {
             ck = Checkpoint.loadLatest(ckDir);
             config = ck.config();
             opt = ck.options();
@@ -212,9 +263,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
-            double[] anneal = capacityAnneal == null ? new double[]{Double.NaN, 0} : parseAnneal(capacityAnneal);
+            double[] anneal = capacityAnneal == null ? new double[]{Double.NaN, 0, 0} : parseAnneal(capacityAnneal);
             opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient, anneal[0], (int) anneal[1]);
+                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient, anneal[0], (int) anneal[2], (int) anneal[1]);
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
@@ -232,13 +283,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             weights = new ParamLayout(config).pack(init.tensors());
             runInfo = Json.mapper().createObjectNode();
-            ArrayNode args = runInfo.putArray("command");
-            args.add("taipan");
-            args.add("train");
-            List<String> orig = spec.commandLine().getParseResult().originalArgs();
-            // under TaipanCli the original args start with the subcommand's name (and any global options)
-            int from = spec.parent() != null ? orig.indexOf(spec.name()) + 1 : 0;
-            orig.subList(from, orig.size()).forEach(args::add);
+            recordCommand(runInfo.putArray("command"));
             runInfo.put("working_directory", Path.of("").toAbsolutePath().toString());
             runInfo.put("started", java.time.Instant.now().toString());
         }
@@ -434,17 +479,33 @@ public final class TrainCommand implements Callable<Integer> {
                 null, attentionHeads, intermediateSize, null, null, untied).build();
     }
 
-    /** "C0:STEPS" → {C0, STEPS}; a clear error otherwise. */
+    /** Options that never change the result: the only ones a resumed run takes (a branch also takes --capacity/--capacity-anneal). */
+    private static final List<String> RUN_CONTROL = List.of("--out", "--resume", "--branch-from", "--checkpoint-every", "--stop-at",
+            "--threads", "--dtype", "--log-every", "--eval-sequences");
+
+    /** "taipan train" and this invocation's arguments, for the card. */
+    private void recordCommand(ArrayNode args) {
+        args.add("taipan");
+        args.add("train");
+        List<String> orig = spec.commandLine().getParseResult().originalArgs();
+        // under TaipanCli the original args start with the subcommand's name (and any global options)
+        int from = spec.parent() != null ? orig.indexOf(spec.name()) + 1 : 0;
+        orig.subList(from, orig.size()).forEach(args::add);
+    }
+
+    /** "C0:STEPS" → {C0, 0, STEPS}, "C0:FROM:STEPS" → {C0, FROM, STEPS}; a clear error otherwise. */
     static double[] parseAnneal(String spec) {
         String[] p = spec.split(":");
         try {
-            if (p.length != 2) throw new NumberFormatException();
+            if (p.length != 2 && p.length != 3) throw new NumberFormatException();
             double c0 = Double.parseDouble(p[0].strip());
-            int n = Integer.parseInt(p[1].strip());
-            if (n <= 0) throw new NumberFormatException();
-            return new double[]{c0, n};
+            int from = p.length == 3 ? Integer.parseInt(p[1].strip()) : 0;
+            int n = Integer.parseInt(p[p.length - 1].strip());
+            if (n <= 0 || from < 0 || from >= n) throw new NumberFormatException();
+            return new double[]{c0, from, n};
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--capacity-anneal must be C0:STEPS with STEPS > 0 (e.g. 1.0:4000), got '" + spec + "'");
+            throw new IllegalArgumentException("--capacity-anneal must be C0:STEPS with STEPS > 0, or C0:FROM:STEPS with "
+                    + "0 <= FROM < STEPS (e.g. 1.0:4000 or 1.0:6000:7500), got '" + spec + "'");
         }
     }
 
@@ -471,8 +532,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The recorded command of a run as one shell line. */
     static String commandLine(JsonNode run) {
+        return commandLineOf(run.path("command"));
+    }
+
+    /** One recorded argument list (e.g. a branch's "command") as a shell line. */
+    static String commandLineOf(JsonNode args) {
         StringBuilder sb = new StringBuilder();
-        for (JsonNode a : run.path("command")) {
+        for (JsonNode a : args) {
             String s = a.asText();
             if (sb.length() > 0) sb.append(' ');
             sb.append(s.matches("[A-Za-z0-9_./:@,=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'");

@@ -30,7 +30,7 @@ public final class Trainer implements AutoCloseable {
     /** The options that determine the result (recorded in every checkpoint). */
     public record Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
                           double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale,
-                          boolean salKeyGradient, double capacityStart, int capacityAnnealSteps) {
+                          boolean salKeyGradient, double capacityStart, int capacityAnnealSteps, int capacityAnnealFrom) {
         /** With the SPEC's Gumbel noise (scale 1). */
         public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
                        double weightDecay, double beta1, double beta2, double clip) {
@@ -51,6 +51,20 @@ public final class Trainer implements AutoCloseable {
                     salKeyGradient, Double.NaN, 0);
         }
 
+        /** An anneal that starts moving at the first step ({@code --capacity-anneal C0:STEPS}). */
+        public Options(int steps, int batch, int seqLen, double lr, double minLrRatio, int warmup, long seed,
+                       double weightDecay, double beta1, double beta2, double clip, double gumbelNoiseScale,
+                       boolean salKeyGradient, double capacityStart, int capacityAnnealSteps) {
+            this(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip, gumbelNoiseScale,
+                    salKeyGradient, capacityStart, capacityAnnealSteps, 0);
+        }
+
+        /** The same options with the budget's target annealed from C0 (held until step {@code from}, then a line to step {@code to}). */
+        public Options withCapacityAnneal(double c0, int from, int to) {
+            return new Options(steps, batch, seqLen, lr, minLrRatio, warmup, seed, weightDecay, beta1, beta2, clip,
+                    gumbelNoiseScale, salKeyGradient, c0, to, from);
+        }
+
         /** Whether the budget's target moves from {@link #capacityStart} to the config's capacity. */
         public boolean annealsCapacity() { return capacityAnnealSteps > 0; }
 
@@ -59,6 +73,10 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("--gumbel-noise-scale must be >= 0, got " + gumbelNoiseScale);
             }
             if (capacityAnnealSteps < 0) throw new IllegalArgumentException("--capacity-anneal: steps must be >= 0, got " + capacityAnnealSteps);
+            if (capacityAnnealFrom < 0 || (capacityAnnealSteps > 0 && capacityAnnealFrom >= capacityAnnealSteps)) {
+                throw new IllegalArgumentException("--capacity-anneal: the line must start (step " + capacityAnnealFrom
+                        + ") at or after step 0 and before it ends (step " + capacityAnnealSteps + ")");
+            }
             if (capacityAnnealSteps > 0 && !(capacityStart > 0 && capacityStart <= 1)) {
                 throw new IllegalArgumentException("--capacity-anneal: the starting capacity must be in (0, 1], got " + capacityStart);
             }
@@ -205,13 +223,16 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * The budget's target capacity at step s (0-based): the config's C, or with {@code --capacity-anneal C0:N}
-     * a straight line from C0 at step 0 to C at step N, then C. A training-recipe choice, not SPEC's: it lets
-     * the SAL's attention learn with more (or all) tokens routed before the gate must choose C of them.
+     * a straight line from C0 at step 0 to C at step N, then C; with {@code C0:F:N}, C0 until step F, then the
+     * line from C0 at step F to C at step N. A training-recipe choice, not SPEC's: it lets the SAL's attention
+     * learn with more (or all) tokens routed before the gate must choose C of them.
      */
     public double capacityAt(long s) {
         double c = config.capacity;
         if (!opt.annealsCapacity() || s >= opt.capacityAnnealSteps()) return c;
-        return opt.capacityStart() + (c - opt.capacityStart()) * s / opt.capacityAnnealSteps();
+        if (s <= opt.capacityAnnealFrom()) return opt.capacityStart();
+        return opt.capacityStart() + (c - opt.capacityStart()) * (s - opt.capacityAnnealFrom())
+                / (opt.capacityAnnealSteps() - opt.capacityAnnealFrom());
     }
 
     /** The random stream of sequence b of step s (see the class comment). */

@@ -97,6 +97,19 @@ class TrainerTest {
         // recorded in the checkpoint options, so that --resume continues the same anneal
         Trainer.Options back = Checkpoint.optionsFrom(Checkpoint.optionsJson(o));
         assertEquals(o, back);
+        // a held start (C0:FROM:STEPS): C0 up to step FROM, then the line to C at STEPS
+        Trainer.Options held = o.withCapacityAnneal(1.0, 100, 180);
+        try (Trainer tr = new Trainer(c, w, PERIODIC, held, 1)) {
+            assertEquals(1.0, tr.capacityAt(0), 1e-15);
+            assertEquals(1.0, tr.capacityAt(100), 1e-15);
+            assertEquals(1.0 + (0.25 - 1.0) * 40 / 80, tr.capacityAt(140), 1e-15);
+            assertEquals(0.25, tr.capacityAt(180), 1e-15);
+        }
+        assertEquals(held, Checkpoint.optionsFrom(Checkpoint.optionsJson(held)));
+        assertFalse(Checkpoint.optionsJson(o).has("capacity_anneal_from"), "an anneal from step 0 writes what it wrote before");
+        assertThrows(IllegalArgumentException.class, () -> o.withCapacityAnneal(1.0, 120, 120));
+        assertArrayEquals(new double[]{1.0, 6000, 7500}, TrainCommand.parseAnneal("1.0:6000:7500"));
+        assertArrayEquals(new double[]{0.5, 0, 4000}, TrainCommand.parseAnneal("0.5:4000"));
         Trainer.Options plain = new Trainer.Options(5, 1, 8, 1e-3, 0.1, 1, 1, 0.01, 0.9, 0.95, 1.0);
         assertEquals(plain, Checkpoint.optionsFrom(Checkpoint.optionsJson(plain)));
         assertFalse(Checkpoint.optionsJson(plain).has("capacity_start"), "runs without an anneal write what they wrote before");
@@ -232,6 +245,42 @@ class TrainerTest {
         double[] wo = checkpointWeights(off);
         assertFalse(Arrays.equals(Arrays.copyOfRange(wa, gate.offset(), gate.offset() + gate.size()),
                 Arrays.copyOfRange(wo, gate.offset(), gate.offset() + gate.size())), "the key gradient must reach the gate");
+    }
+
+    @Test
+    void branchContinuesTheRunAndChangesOnlyTheBudget() throws IOException {
+        Path text = textFile(), init = tinyModel();
+        String[] common = {"--model", init.toString(), "--data", text + "@0.5", "--data", "task:mqar@0.5", "--steps", "8",
+                "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5", "--eval-sequences", "2",
+                "--gumbel-noise-scale", "0", "--threads", "1"};
+        Path straight = tmp.resolve("br-straight"), c1 = tmp.resolve("br-c1"), branch = tmp.resolve("br-branch");
+        // one run with the budget target held at 1 until step 5, then down to 0.25 at step 7
+        assertEquals(0, train(concat(common, "--capacity", "0.25", "--capacity-anneal", "1.0:5:7", "--out", straight.toString())).code());
+        // a run at capacity 1 throughout, checkpointed at step 4, branched there with that anneal: the same weights
+        assertEquals(0, train(concat(common, "--capacity", "1.0", "--checkpoint-every", "4", "--out", c1.toString())).code());
+        Path at4 = c1.resolve("checkpoints/step-000004");
+        assertTrue(Files.isDirectory(at4), "checkpoint kept: " + at4);
+        Result b = train("--branch-from", at4.toString(), "--capacity", "0.25", "--capacity-anneal", "1.0:5:7",
+                "--out", branch.toString(), "--threads", "2");
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("branching") && b.out().contains("at step 4 of 8"), b.out());
+        double[] ws = checkpointWeights(straight), wb = checkpointWeights(branch);
+        assertArrayEquals(ws, wb, "a branch must continue the checkpoint's run exactly, with only the new budget");
+        assertNotEquals(Arrays.hashCode(ws), Arrays.hashCode(checkpointWeights(c1)), "the budget change must matter");
+        String card = Files.readString(branch.resolve("MODEL_CARD.md"));
+        assertTrue(card.contains("a branch with SAL capacity 1.0 → 0.25") && card.contains("--branch-from " + at4), card);
+        assertTrue(card.contains("budget target 1.00 at step 0 … 5 → 0.250 (config) at step 7"), card);
+        assertTrue(card.contains("| tokens | 512 |"), card);
+        // what a branch or a resume cannot take, and where a branch cannot go
+        Result lr = train("--resume", "--out", c1.toString(), "--lr", "1e-2");
+        assertNotEquals(0, lr.code());
+        assertTrue(lr.err().contains("--lr cannot be combined with --resume"), lr.err());
+        Result seed = train("--branch-from", at4.toString(), "--seed", "3", "--out", tmp.resolve("br-x").toString());
+        assertTrue(seed.code() != 0 && seed.err().contains("--seed cannot be combined with --branch-from"), seed.err());
+        Result into = train("--branch-from", at4.toString(), "--capacity", "0.5", "--out", c1.toString());
+        assertTrue(into.code() != 0 && into.err().contains("already holds a training run"), into.err());
+        Result missing = train("--branch-from", tmp.resolve("nope").toString(), "--out", tmp.resolve("br-y").toString());
+        assertTrue(missing.code() != 0 && missing.err().contains("no such checkpoint folder"), missing.err());
     }
 
     @Test
