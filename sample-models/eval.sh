@@ -16,6 +16,9 @@
 #                  itself contributes to each number.
 set -euo pipefail
 taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
+# the shipped models' protocol; other runs (e.g. round 4's window-512 models) set these
+MAX_DISTANCE="${MAX_DISTANCE:-512}"               # evidence at most this many tokens before the answer
+TASK_CONTEXTS="${TASK_CONTEXTS:-1024,4096,16384}" # the last is left out for models with full attention
 K=sample-models/data/kjv.txt
 [ -f "$K" ] || { echo "eval.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
 if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-small sample-models/transformer-small; fi
@@ -24,18 +27,18 @@ for m in "$@"; do
   # 16K task contexts for the models whose state is constant; the Transformer's full attention at 16K
   # is O(L²) (15 s a 16K prefill on a quiet machine, BENCHMARKS §14; 48 such sequences a model), so
   # its 16K cells stay empty ("-")
-  contexts=1024,4096,16384
-  if grep -q '"attention"' "$m/config.json"; then contexts=1024,4096; fi
+  contexts=$TASK_CONTEXTS
+  if grep -q '"attention"' "$m/config.json"; then contexts=${TASK_CONTEXTS%,*}; fi
   (
     $taipan eval --model "$m" --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
-        --max-distance 512 --task-contexts "$contexts" --samples 16 --seed 0 \
+        --max-distance "$MAX_DISTANCE" --task-contexts "$contexts" --samples 16 --seed 0 \
         --out "$m/eval.json" > "$m/eval.txt" 2> "runs/$(basename "$m").eval.log"
     $taipan eval --model "$m" --text "$K" --text-contexts 256 --text-windows 1 \
         --max-distance 0 --task-contexts 256,1024 --samples 16 --seed 0 \
         --out "$m/eval-anywhere.json" > "$m/eval-anywhere.txt" 2> "runs/$(basename "$m").eval-anywhere.log"
     if grep -q '"selective_attention"' "$m/config.json"; then
       $taipan eval --model "$m" --sal-off --text "$K" --text-contexts 256,1024,4096 --text-windows 8 \
-          --max-distance 512 --task-contexts "$contexts" --samples 16 --seed 0 \
+          --max-distance "$MAX_DISTANCE" --task-contexts "$contexts" --samples 16 --seed 0 \
           --out "$m/eval-sal-off.json" > "$m/eval-sal-off.txt" 2> "runs/$(basename "$m").eval-sal-off.log"
     fi
   ) &
