@@ -6,9 +6,9 @@
 # Per model, two `taipan eval` runs (same examples for every model: seed 0), in the background,
 # one per model at once; tables go to MODEL_DIR/eval*.txt, JSON to MODEL_DIR/eval*.json, progress
 # to runs/NAME.eval*.log:
-#   eval         evidence within 512 tokens of the answer (= taipan-small's SAL window) while the
-#                context grows from the training length (1K) to 16K, with the exact match split by
-#                recall distance (< 16 ... 256-512: where a Mamba-2 state stops recalling);
+#   eval         evidence within MAX_DISTANCE (128) tokens of the answer (= taipan-small's SAL window)
+#                while the context grows from the training length (256) to 16K, with the exact match
+#                split by recall distance (< 16, 16-64, 64-128);
 #                plus held-out bits/byte at 256, 1K and 4K.
 #   eval-anywhere  evidence anywhere in the context (the classic setting), 256 and 1K.
 #   eval-sal-off   models with a SAL only: `eval` again with every SAL's attention switched off
@@ -16,9 +16,10 @@
 #                  itself contributes to each number.
 set -euo pipefail
 taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
-# the shipped models' protocol; other runs (e.g. round 4's window-512 models) set these
-MAX_DISTANCE="${MAX_DISTANCE:-512}"               # evidence at most this many tokens before the answer
-TASK_CONTEXTS="${TASK_CONTEXTS:-1024,4096,16384}" # the last is left out for models with full attention
+# the shipped models' protocol (round 5: taipan-small's SAL window is 128, training sequences 256);
+# round 4's window-512 models were scored with MAX_DISTANCE=512 TASK_CONTEXTS=1024,4096,16384
+MAX_DISTANCE="${MAX_DISTANCE:-128}"                    # evidence at most this many tokens before the answer
+TASK_CONTEXTS="${TASK_CONTEXTS:-256,1024,4096,16384}"  # the last is left out for models with full attention
 K=sample-models/data/kjv.txt
 [ -f "$K" ] || { echo "eval.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
 if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-small sample-models/transformer-small; fi
