@@ -10,7 +10,7 @@
 #     taipan-small's SAL (window 128, RoPE) routes every token: capacity 1.0, so that its attention
 #     learns to match a query's key before a gate has to choose (README, "What was tried" 14);
 #   phase 2: 2,000 more steps on the same mix from phase 1's weights (--model; a fresh AdamW, lr 1e-3,
-#     seed 5); for taipan-small the SAL budget's target moves from 1.0 to C 0.2 over the first 1,000
+#     seed 5); for taipan-small the SAL budget's target moves from 1.0 to C 0.3 over the first 1,000
 #     steps, with --sal-key-gradient so that a token's gate also learns from its use as a key (without
 #     it the gate drops the definitions' digits, the keys that recall needs, and the SAL's recall goes).
 # 12,288,000 training tokens per model. The runs of a phase start together in the background (one
@@ -40,7 +40,7 @@ $taipan train --preset transformer --layers 4 --intermediate-size 200 $DATA $P1 
     --out "$runs/transformer-small-p1" > "$runs/transformer-small-p1.log" 2>&1 &
 wait
 # phase 2
-$taipan train --model "$runs/taipan-small-p1" --capacity 0.2 --capacity-anneal 1.0:1000 --sal-key-gradient --gumbel-noise-scale 0 \
+$taipan train --model "$runs/taipan-small-p1" --capacity 0.3 --capacity-anneal 1.0:1000 --sal-key-gradient --gumbel-noise-scale 0 \
     $DATA $P2 --out "$runs/taipan-small" > "$runs/taipan-small.log" 2>&1 &
 $taipan train --model "$runs/mamba2-small-p1" $DATA $P2 --out "$runs/mamba2-small" > "$runs/mamba2-small.log" 2>&1 &
 $taipan train --model "$runs/transformer-small-p1" $DATA $P2 --out "$runs/transformer-small" > "$runs/transformer-small.log" 2>&1 &
