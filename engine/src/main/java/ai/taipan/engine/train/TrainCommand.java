@@ -222,20 +222,11 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (branchFrom != null) {
-            if (Files.exists(ckDir.resolve(Checkpoint.LATEST))) {
-                throw new IllegalArgumentException(out + " already holds a training run (" + ckDir.resolve(Checkpoint.LATEST)
-                        + "): a branch starts in a new --out folder");
-            }
+            refuseExistingRun(ckDir, "a branch starts in a new --out folder");
             if (!Files.isDirectory(branchFrom)) throw new IllegalArgumentException("--branch-from: no such checkpoint folder: " + branchFrom);
             ck = Checkpoint.readFolder(branchFrom);
             config = overrides(ck.config());
-            Trainer.Options recorded = ck.options();
-            if (capacityAnneal != null) {
-                double[] a = parseAnneal(capacityAnneal);
-                opt = recorded.withCapacityAnneal(a[0], (int) a[1], (int) a[2]);
-            } else {
-                opt = recorded;
-            }
+            opt = withAnneal(ck.options());
             dataItems = ck.data();
             weights = ck.weights();
             runInfo = ck.state().has("run") ? ((ObjectNode) ck.state().get("run")).deepCopy() : Json.mapper().createObjectNode();
@@ -257,15 +248,12 @@ public final class TrainCommand implements Callable<Integer> {
             runInfo = ck.state().has("run") ? (ObjectNode) ck.state().get("run") : Json.mapper().createObjectNode();
             o.printf("resuming %s at step %d of %d (options and data as recorded there)%n", ck.folder(), ck.step(), opt.steps());
         } else {
-            if (Files.exists(ckDir.resolve(Checkpoint.LATEST))) {
-                throw new IllegalArgumentException(out + " already holds a training run (" + ckDir.resolve(Checkpoint.LATEST)
-                        + "): add --resume to continue it, or choose another --out");
-            }
+            refuseExistingRun(ckDir, "add --resume to continue it, or choose another --out");
             if (data.isEmpty()) throw new IllegalArgumentException("--data: give at least one text file or task:NAME");
             dataItems = List.copyOf(data);
-            double[] anneal = capacityAnneal == null ? new double[]{Double.NaN, 0, 0} : parseAnneal(capacityAnneal);
-            opt = new Trainer.Options(steps, batch, seqLen, lr, minLrRatio, warmup != null ? warmup : Math.min(100, steps / 10),
-                    seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale, salKeyGradient, anneal[0], (int) anneal[2], (int) anneal[1]);
+            opt = withAnneal(new Trainer.Options(steps, batch, seqLen, lr, minLrRatio,
+                    warmup != null ? warmup : Math.min(100, steps / 10), seed, weightDecay, 0.9, 0.95, clip, gumbelNoiseScale,
+                    salKeyGradient));
             Weights init;
             if ((model == null) == (preset == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --preset NAME");
             if (model != null) {
@@ -482,6 +470,19 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options that never change the result: the only ones a resumed run takes (a branch also takes --capacity/--capacity-anneal). */
     private static final List<String> RUN_CONTROL = List.of("--out", "--resume", "--branch-from", "--checkpoint-every", "--stop-at",
             "--threads", "--dtype", "--log-every", "--eval-sequences");
+
+    /** A new run (fresh or branched) never writes into a folder that holds another run's checkpoints. */
+    private void refuseExistingRun(Path ckDir, String hint) {
+        Path latest = ckDir.resolve(Checkpoint.LATEST);
+        if (Files.exists(latest)) throw new IllegalArgumentException(out + " already holds a training run (" + latest + "): " + hint);
+    }
+
+    /** The options with --capacity-anneal applied (unchanged without it), for a fresh run and for a branch alike. */
+    private Trainer.Options withAnneal(Trainer.Options o) {
+        if (capacityAnneal == null) return o;
+        double[] a = parseAnneal(capacityAnneal);
+        return o.withCapacityAnneal(a[0], (int) a[1], (int) a[2]);
+    }
 
     /** "taipan train" and this invocation's arguments, for the card. */
     private void recordCommand(ArrayNode args) {

@@ -221,12 +221,17 @@ class TrainerTest {
         assertNotEquals(Arrays.hashCode(wa), Arrays.hashCode(checkpointWeights(other)));
     }
 
+    /** A tiny taipan run on half text, half MQAR, selecting as inference does (noise scale 0), one thread. */
+    static String[] noiseFreeRun(Path init, Path text, int steps) {
+        return new String[]{"--model", init.toString(), "--data", text + "@0.5", "--data", "task:mqar@0.5", "--steps",
+                String.valueOf(steps), "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5",
+                "--eval-sequences", "2", "--gumbel-noise-scale", "0", "--threads", "1"};
+    }
+
     @Test
     void salKeyGradientIsRecordedResumedAndChangesTheGate() throws IOException {
         Path text = textFile(), init = tinyModel();
-        String[] common = {"--model", init.toString(), "--data", text + "@0.5", "--data", "task:mqar@0.5", "--steps", "6",
-                "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5", "--eval-sequences", "2",
-                "--gumbel-noise-scale", "0", "--threads", "1"};
+        String[] common = noiseFreeRun(init, text, 6);
         Path full = tmp.resolve("kg-full"), split = tmp.resolve("kg-split"), off = tmp.resolve("kg-off");
         assertEquals(0, train(concat(common, "--sal-key-gradient", "--out", full.toString())).code());
         assertEquals(0, train(concat(common, "--sal-key-gradient", "--out", split.toString(), "--checkpoint-every", "2",
@@ -250,9 +255,7 @@ class TrainerTest {
     @Test
     void branchContinuesTheRunAndChangesOnlyTheBudget() throws IOException {
         Path text = textFile(), init = tinyModel();
-        String[] common = {"--model", init.toString(), "--data", text + "@0.5", "--data", "task:mqar@0.5", "--steps", "8",
-                "--batch", "2", "--seq-len", "32", "--lr", "3e-3", "--warmup", "2", "--seed", "5", "--eval-sequences", "2",
-                "--gumbel-noise-scale", "0", "--threads", "1"};
+        String[] common = noiseFreeRun(init, text, 8);
         Path straight = tmp.resolve("br-straight"), c1 = tmp.resolve("br-c1"), branch = tmp.resolve("br-branch");
         // one run with the budget target held at 1 until step 5, then down to 0.25 at step 7
         assertEquals(0, train(concat(common, "--capacity", "0.25", "--capacity-anneal", "1.0:5:7", "--out", straight.toString())).code());
