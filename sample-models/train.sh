@@ -4,17 +4,20 @@
 #
 #   sample-models/train.sh [RUNS]     default: runs/
 #
-# Round 5 = two phases per model, the same data, seeds and token budget for all three:
+# Round 6 = three phases per model, the same data, seeds and token budget for all three:
 #   phase 1 (round 3's recipe): 4,000 steps of batch 8 x 256 from scratch, lr 3e-3, seed 1, on 30% KJV
 #     text (with its chapter:verse numbers) + 35% MQAR with the evidence within 16 tokens + 35% within 64;
 #     taipan-small's SAL (window 128, RoPE) routes every token: capacity 1.0, so that its attention
 #     learns to match a query's key before a gate has to choose (README, "What was tried" 14);
-#   phase 2: 2,000 more steps on the same mix from phase 1's weights (--model; a fresh AdamW, lr 1e-3,
-#     seed 5); for taipan-small the SAL budget's target moves from 1.0 to C 0.3 over the first 1,000
-#     steps, with --sal-key-gradient so that a token's gate also learns from its use as a key (without
-#     it the gate drops the definitions' digits, the keys that recall needs, and the SAL's recall goes).
+#   phase 2: 1,000 more steps from phase 1's weights (--model; a fresh AdamW, lr 1e-3, seed 6) on a mix
+#     that puts the evidence up to 128 back (the SAL window): 30% KJV + 20% MQAR within 16 + 20% within
+#     64 + 30% within 128; taipan still at capacity 1.0;
+#   phase 3: 1,000 more steps on that mix (seed 5); for taipan-small the SAL budget's target moves from
+#     1.0 to C 0.3 over the first 500 steps, with --sal-key-gradient so that a token's gate also learns
+#     from its use as a key (without it the gate drops the definitions' digits, the keys that recall
+#     needs, and the SAL's recall goes: README, "What was tried" 14-15).
 # 12,288,000 training tokens per model. The runs of a phase start together in the background (one
-# worker thread each; the result does not depend on the thread count) and log to RUNS/NAME[-p1].log.
+# worker thread each; the result does not depend on the thread count) and log to RUNS/NAME[-p1|-p2].log.
 # Each writes RUNS/NAME/{config.json, model.safetensors, MODEL_CARD.md, train_log.jsonl, checkpoints/};
 # an interrupted run continues with:  ./taipan train --resume --out RUNS/NAME
 # The data stream depends only on (seed, step, sequence index), so every model sees the same
@@ -30,8 +33,10 @@ K=sample-models/data/kjv-verses.txt
 [ -f "$K" ] || { echo "train.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
 mkdir -p "$runs"
 DATA="--data $K@0.3 --data task:mqar,max-distance=16@0.35 --data task:mqar,max-distance=64@0.35"
+DATA128="--data $K@0.3 --data task:mqar,max-distance=16@0.2 --data task:mqar,max-distance=64@0.2 --data task:mqar,max-distance=128@0.3"
 P1="--hidden-size 64 --untied --embedding-std 1 --steps 4000 --batch 8 --seq-len 256 --lr 3e-3 --warmup 100 --seed 1 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
-P2="--steps 2000 --batch 8 --seq-len 256 --lr 1e-3 --warmup 50 --seed 5 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
+P2="--steps 1000 --batch 8 --seq-len 256 --lr 1e-3 --warmup 50 --seed 6 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
+P3="--steps 1000 --batch 8 --seq-len 256 --lr 1e-3 --warmup 50 --seed 5 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
 # phase 1
 $taipan train --preset taipan --layers 7 --window 128 --sal-rope --gumbel-noise-scale 0 --capacity 1.0 $DATA $P1 \
     --out "$runs/taipan-small-p1" > "$runs/taipan-small-p1.log" 2>&1 &
@@ -40,9 +45,15 @@ $taipan train --preset transformer --layers 4 --intermediate-size 200 $DATA $P1 
     --out "$runs/transformer-small-p1" > "$runs/transformer-small-p1.log" 2>&1 &
 wait
 # phase 2
-$taipan train --model "$runs/taipan-small-p1" --capacity 0.3 --capacity-anneal 1.0:1000 --sal-key-gradient --gumbel-noise-scale 0 \
-    $DATA $P2 --out "$runs/taipan-small" > "$runs/taipan-small.log" 2>&1 &
-$taipan train --model "$runs/mamba2-small-p1" $DATA $P2 --out "$runs/mamba2-small" > "$runs/mamba2-small.log" 2>&1 &
-$taipan train --model "$runs/transformer-small-p1" $DATA $P2 --out "$runs/transformer-small" > "$runs/transformer-small.log" 2>&1 &
+$taipan train --model "$runs/taipan-small-p1" --gumbel-noise-scale 0 $DATA128 $P2 \
+    --out "$runs/taipan-small-p2" > "$runs/taipan-small-p2.log" 2>&1 &
+$taipan train --model "$runs/mamba2-small-p1" $DATA128 $P2 --out "$runs/mamba2-small-p2" > "$runs/mamba2-small-p2.log" 2>&1 &
+$taipan train --model "$runs/transformer-small-p1" $DATA128 $P2 --out "$runs/transformer-small-p2" > "$runs/transformer-small-p2.log" 2>&1 &
+wait
+# phase 3
+$taipan train --model "$runs/taipan-small-p2" --capacity 0.3 --capacity-anneal 1.0:500 --sal-key-gradient --gumbel-noise-scale 0 \
+    $DATA128 $P3 --out "$runs/taipan-small" > "$runs/taipan-small.log" 2>&1 &
+$taipan train --model "$runs/mamba2-small-p2" $DATA128 $P3 --out "$runs/mamba2-small" > "$runs/mamba2-small.log" 2>&1 &
+$taipan train --model "$runs/transformer-small-p2" $DATA128 $P3 --out "$runs/transformer-small" > "$runs/transformer-small.log" 2>&1 &
 wait
 echo "train.sh: done: $runs/{taipan-small,mamba2-small,transformer-small}"
