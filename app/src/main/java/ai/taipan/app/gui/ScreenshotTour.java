@@ -77,8 +77,9 @@ final class ScreenshotTour {
             await(() -> vm.compare().lossesProperty().get().length() > 0);
             fx(() -> vm.compare().pickPosition(30));
             await(() -> !vm.compare().topB().isEmpty());
-            fx(() -> vm.compare().runAccuracy(new int[]{256, 512, 1024}, 2));
-            await(() -> vm.compare().accuracy().size() == 6 && !vm.compare().runningProperty().get());
+            // MQAR with the evidence within A's SAL window (the default), the context growing to 16K
+            fx(() -> vm.compare().runAccuracy(new int[]{256, 1024, 4096, 16384}, 2));
+            await(() -> vm.compare().accuracy().size() == 8 && !vm.compare().runningProperty().get());
             shot("Compare", "compare.png");
             fx(() -> vm.slotBProperty().set(ModelSlot.of(ModelLoader.random("transformer-random-7",
                     ModelLoader.tinyConfig(Preset.TRANSFORMER, 2, 64), 7))));

@@ -1,5 +1,6 @@
 package ai.taipan.app.gui;
 
+import ai.taipan.app.gui.compare.CompareViewModel;
 import ai.taipan.app.logic.engine.ModelLoader;
 import ai.taipan.app.logic.io.RecentModelsStore;
 import ai.taipan.app.logic.io.TableExport;
@@ -72,6 +73,8 @@ class RetrievalAccuracyTest {
         vm.slotBProperty().set(ModelSlot.of(b));
         AtomicInteger engineLogits = new AtomicInteger();
         vm.compare().setScorer(m -> m == a ? withRetrievalHead(m, engineLogits) : ScoringModel.of(m.model()));
+        vm.compare().taskProperty().set("needle");
+        vm.compare().maxDistanceProperty().set(0);
 
         vm.compare().runAccuracy(new int[]{256, 512}, 3);
 
@@ -92,8 +95,93 @@ class RetrievalAccuracyTest {
             assertEquals(0.0, p.accuracy());
         }
         assertFalse(vm.compare().runningProperty().get());
+        assertTrue(pts.get(0).task().startsWith("task needle"), pts.get(0).task());
         String csv = TableExport.accuracyCsv(pts);
-        assertTrue(csv.contains("retriever,256,1.0") || csv.contains("retriever,256,1"), csv);
+        assertTrue(csv.startsWith("model,task,context_length,accuracy,trials\n"), csv);
+        assertTrue(csv.lines().anyMatch(l -> l.startsWith("retriever,") && l.contains("needle") && l.matches(".*,256,1(\\.0*)?,3")), csv);
+    }
+
+    private static final Pattern MQAR_QUERY = Pattern.compile("(?:^| )([a-z]{3})\\?([0-9]?)$");
+
+    /** MQAR's next answer digit when {@code prefix} ends inside a query's answer, read from the key's latest definition; else −1. */
+    static int mqarDigit(String prefix) {
+        Matcher q = MQAR_QUERY.matcher(prefix);
+        if (!q.find()) return -1;
+        int def = prefix.lastIndexOf(q.group(1) + "=");
+        if (def < 0 || def + 6 > prefix.length()) return -1;
+        return prefix.charAt(def + 4 + q.group(2).length());
+    }
+
+    /** The engine model's own scores, plus +100 on the MQAR answer digit the text's definitions give. */
+    static ScoringModel withMqarHead(LoadedModel m) {
+        ScoringModel engine = ScoringModel.of(m.model());
+        return new ScoringModel() {
+            @Override public int vocabSize() { return engine.vocabSize(); }
+
+            @Override
+            public void run(int[] ids, java.util.function.IntPredicate wanted, ai.taipan.engine.model.LogitsSink sink) {
+                byte[] b = new byte[ids.length];
+                for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
+                engine.run(ids, wanted, (i, logits) -> {
+                    int d = mqarDigit(new String(b, 0, i + 1, StandardCharsets.ISO_8859_1));
+                    if (d >= 0) logits[d] += 100f;
+                    sink.accept(i, logits);
+                });
+            }
+        };
+    }
+
+    @Test
+    void mqarWithinTheSalWindowOfAByDefaultAndABadDistanceIsRefusedByName() {
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = new MainViewModel(new CurrentThreadTaskExecutor(), dialogs, new RecentModelsStore(tmp.resolve("cfg")), Runnable::run);
+        LoadedModel a = ModelLoader.random("recaller", ModelLoader.tinyConfig(Preset.TAIPAN, 7, 32), 1);
+        LoadedModel b = ModelLoader.random("random", ModelLoader.tinyConfig(Preset.MAMBA2, 4, 32), 2);
+        vm.slotAProperty().set(ModelSlot.of(a));
+        vm.slotBProperty().set(ModelSlot.of(b));
+        vm.compare().setScorer(m -> m == a ? withMqarHead(m) : ScoringModel.of(m.model()));
+
+        // the defaults: MQAR, the evidence within A's SAL window (tinyConfig's 512); a model without a SAL: anywhere
+        assertEquals("mqar", vm.compare().taskProperty().get());
+        assertEquals("mqar,max-distance=512", vm.compare().taskSpec(a));
+        assertEquals("mqar", vm.compare().taskSpec(b));
+        vm.compare().maxDistanceProperty().set(64);
+        assertEquals("mqar,max-distance=64", vm.compare().taskSpec(b));
+        vm.compare().maxDistanceProperty().set(CompareViewModel.WINDOW_OF_A);
+
+        vm.compare().runAccuracy(new int[]{256, 1024}, 2);
+        assertEquals(List.of(), dialogs.errors);
+        List<AccuracyPoint> pts = List.copyOf(vm.compare().accuracy());
+        assertEquals(4, pts.size());
+        for (AccuracyPoint p : pts) assertTrue(p.task().contains("mqar") && p.task().contains("max distance 512"), p.task());
+        for (AccuracyPoint p : pts.subList(0, 2)) {
+            assertEquals("recaller", p.model());
+            assertEquals(1.0, p.accuracy(), "every query answered from its definition at " + p.contextLength());
+            assertTrue(p.trials() > 10, "MQAR grades many answers per sequence: " + p.trials());
+        }
+        // the same examples (same answer counts) for B, a random model: two digits right by chance only
+        for (int i = 0; i < 2; i++) {
+            assertEquals(pts.get(i).trials(), pts.get(i + 2).trials());
+            assertTrue(pts.get(i + 2).accuracy() < 0.2, "random model: " + pts.get(i + 2));
+        }
+
+        // phonebook's evidence cannot lie within 16 tokens of its answer: the engine's message, no points
+        vm.compare().taskProperty().set("phonebook");
+        vm.compare().maxDistanceProperty().set(16);
+        vm.compare().runAccuracy(new int[]{256}, 1);
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).contains("phonebook max distance"), dialogs.errors.get(0));
+        assertTrue(vm.compare().accuracy().isEmpty());
+        assertFalse(vm.compare().runningProperty().get());
+    }
+
+    @Test
+    void theMqarOracleReadsTheLatestDefinition() {
+        assertEquals('4', mqarDigit("abc=42 xyz=17 abc?"));
+        assertEquals('2', mqarDigit("abc=42 xyz=17 abc?4"));
+        assertEquals('9', mqarDigit("abc=42 abc=90 abc?"));
+        assertEquals(-1, mqarDigit("abc=42 xyz?"));
+        assertEquals(-1, mqarDigit("abc=42 abc?42"));
     }
 
     @Test

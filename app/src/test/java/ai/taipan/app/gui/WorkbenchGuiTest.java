@@ -6,6 +6,7 @@ import ai.taipan.app.logic.engine.SweepService;
 import ai.taipan.app.logic.io.RecentModelsStore;
 import ai.taipan.app.model.GenerationRun;
 import ai.taipan.app.model.SweepPoint;
+import ai.taipan.engine.eval.ScoringModel;
 import ai.taipan.engine.model.Preset;
 import ai.taipan.engine.model.Session;
 import ai.taipan.engine.trace.Trace;
@@ -171,6 +172,30 @@ class WorkbenchGuiTest {
         waitFor(() -> vm.compare().lossesProperty().get().length() == 8);
         fx(() -> { vm.compare().pickPosition(4); return null; });
         waitFor(() -> vm.compare().topB().size() == 8);
+
+        // retrieval accuracy: MQAR within A's SAL window by default, chosen in the bar; Stop cancels the run
+        // (each scored sequence made slow, so that the click lands while the task runs)
+        fx(() -> {
+            vm.compare().setScorer(m -> {
+                ScoringModel engine = ScoringModel.of(m.model());
+                return new ScoringModel() {
+                    @Override public int vocabSize() { return engine.vocabSize(); }
+                    @Override public void run(int[] ids, java.util.function.IntPredicate wanted, ai.taipan.engine.model.LogitsSink sink) {
+                        try { Thread.sleep(150); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                        engine.run(ids, wanted, sink);
+                    }
+                };
+            });
+            return null;
+        });
+        assertEquals("mqar", robot.lookup("#accuracy-task").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
+        robot.clickOn("#accuracy");
+        waitFor(() -> vm.compare().accuracy().size() >= 1);
+        robot.clickOn("#accuracy-stop");
+        waitFor(() -> !vm.compare().runningProperty().get());
+        assertTrue(vm.compare().accuracy().size() < 8, "stopped before the 2 models x 4 contexts: " + vm.compare().accuracy().size());
+        assertTrue(vm.compare().accuracy().get(0).task().contains("mqar"), vm.compare().accuracy().get(0).task());
+        fx(() -> { vm.compare().setScorer(m -> ScoringModel.of(m.model())); return null; });
 
         // export the loss chart
         Path png = tmp.resolve("loss.png"), svg = tmp.resolve("loss.svg");

@@ -50,7 +50,7 @@ class FilesTest {
                 new SessionDocument.ModelRef("B", "m [SAL attention off]", "/x/m", null, null, true)), "ab",
                 new SamplingSettings(0.5, 3, 0.9, 11, 2), "text",
                 run, List.of(new SweepPoint("m", 1024, SweepPoint.Status.MEASURED, 0.5, 0.001, 100, 200, ""),
-                SweepPoint.oomPredicted("m", 1 << 20, 5L << 30, 1L << 30)), List.of(new AccuracyPoint("m", 256, 0.5, 4)));
+                SweepPoint.oomPredicted("m", 1 << 20, 5L << 30, 1L << 30)), List.of(new AccuracyPoint("m", "task mqar (query fraction 0.5, max distance 128)", 256, 0.5, 4)));
         Path f = tmp.resolve("s.json");
         SessionStore.save(f, d);
         SessionDocument back = SessionStore.load(f);

@@ -13,6 +13,7 @@ import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -21,6 +22,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.interaction.ChartMouseEventFX;
 import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
@@ -29,6 +31,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** Compare: loss strips of A and B plus difference, top-k at a clicked position, retrieval accuracy. */
 public class CompareView extends VBox {
+    /** Evidence distances offered for the retrieval run (tokens; 0 = anywhere, −1 = model A's SAL window). */
+    static final java.util.List<Integer> DISTANCES = java.util.List.of(CompareViewModel.WINDOW_OF_A, 0, 16, 64, 128, 256, 512, 2048);
     private final CompareViewModel vm;
     private final ChartBox loss;
     private final ChartBox accuracy;
@@ -49,14 +53,40 @@ public class CompareView extends VBox {
         run.setId("compare");
         run.disableProperty().bind(vm.runningProperty());
         run.setOnAction(e -> vm.compare());
-        Button acc = new Button("Retrieval accuracy (needle task, 256…2K)");
+        ChoiceBox<String> task = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(CompareViewModel.TASKS));
+        task.setId("accuracy-task");
+        task.valueProperty().bindBidirectional(vm.taskProperty());
+        ChoiceBox<Integer> distance = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(DISTANCES));
+        distance.setId("accuracy-distance");
+        distance.setConverter(new StringConverter<>() {
+            @Override public String toString(Integer d) {
+                if (d == null) return "";
+                return d == CompareViewModel.WINDOW_OF_A ? "within A's SAL window" : d == 0 ? "anywhere" : "within " + d + " tokens";
+            }
+            @Override public Integer fromString(String s) { throw new UnsupportedOperationException(); }
+        });
+        distance.setValue(vm.maxDistanceProperty().get());
+        distance.valueProperty().addListener((o, a, d) -> { if (d != null) vm.maxDistanceProperty().set(d); });
+        vm.maxDistanceProperty().addListener((o, a, d) -> distance.setValue(d.intValue()));
+        Button acc = new Button("Retrieval accuracy (256…16K)");
         acc.setId("accuracy");
         acc.disableProperty().bind(vm.runningProperty());
-        acc.setOnAction(e -> vm.runAccuracy(new int[]{256, 512, 1024, 2048}, 4));
+        acc.setOnAction(e -> vm.runAccuracy(new int[]{256, 1024, 4096, 16384}, 4));
+        Button stop = new Button("Stop");
+        stop.setId("accuracy-stop");
+        stop.disableProperty().bind(vm.runningProperty().not());
+        stop.setOnAction(e -> vm.cancelAccuracy());
         Label msg = new Label();
         msg.setId("compare-message");
         msg.textProperty().bind(vm.messageProperty());
-        HBox bar = new HBox(8, run, acc, msg);
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[]{run, task, distance, acc, stop}) {
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);   // the message shrinks, not the controls
+        }
+        msg.setMinWidth(0);
+        HBox.setHgrow(msg, Priority.ALWAYS);
+        task.setTooltip(new javafx.scene.control.Tooltip("retrieval task"));
+        distance.setTooltip(new javafx.scene.control.Tooltip("how far before its answer the evidence may lie"));
+        HBox bar = new HBox(8, run, task, distance, acc, stop, msg);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         loss = new ChartBox("Per-token loss", WorkbenchCharts.lossStrips(LossData.empty()), main.dialogs());

@@ -10,7 +10,9 @@ import ai.taipan.app.model.AccuracyPoint;
 import ai.taipan.app.model.LoadedModel;
 import ai.taipan.app.model.TopPrediction;
 import ai.taipan.engine.eval.ScoringModel;
-import ai.taipan.engine.tasks.Needle;
+import ai.taipan.engine.model.LayerType;
+import ai.taipan.engine.tasks.DataSpec;
+import ai.taipan.engine.tasks.SyntheticTask;
 import ai.taipan.visualizer.data.LossData;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
@@ -28,11 +30,17 @@ import java.util.function.Function;
 
 /**
  * Compare: models A and B on the same text — per-token losses and their difference, the top-k
- * next-token predictions of both at a picked position, and retrieval accuracy versus context.
+ * next-token predictions of both at a picked position, and retrieval accuracy versus context on
+ * a chosen synthetic task (MQAR, phonebook or needle) with its evidence anywhere or within a
+ * distance — by default within model A's SAL window, where a Taipan's attention can reach.
  * No controls.
  */
 public class CompareViewModel {
     public static final int TOP_K = 8;
+    /** The retrieval tasks offered (the engine's task names). */
+    public static final List<String> TASKS = List.of("mqar", "phonebook", "needle");
+    /** {@link #maxDistanceProperty()} value: the evidence within model A's SAL window (anywhere if A has no SAL). */
+    public static final int WINDOW_OF_A = -1;
 
     private final MainViewModel main;
     private final StringProperty text = new SimpleStringProperty(
@@ -45,6 +53,8 @@ public class CompareViewModel {
     private final ObservableList<TopPrediction> topB = FXCollections.observableArrayList();
     private final ObservableList<AccuracyPoint> accuracy = FXCollections.observableArrayList();
     private final BooleanProperty running = new SimpleBooleanProperty(false);
+    private final StringProperty task = new SimpleStringProperty("mqar");
+    private final IntegerProperty maxDistance = new SimpleIntegerProperty(WINDOW_OF_A);
     private final StringProperty message = new SimpleStringProperty("");
     private int[] ids = new int[0];
     private BackgroundTask<?> accuracyTask;
@@ -61,6 +71,21 @@ public class CompareViewModel {
     public ObservableList<TopPrediction> topB() { return topB; }
     public ObservableList<AccuracyPoint> accuracy() { return accuracy; }
     public BooleanProperty runningProperty() { return running; }
+    /** The retrieval task's name, one of {@link #TASKS}. */
+    public StringProperty taskProperty() { return task; }
+    /** How far back the evidence may lie: tokens, 0 = anywhere, {@link #WINDOW_OF_A} = model A's SAL window. */
+    public IntegerProperty maxDistanceProperty() { return maxDistance; }
+
+    /**
+     * The engine task spec the accuracy run uses for model A (e.g. {@code mqar,max-distance=128}):
+     * {@link #WINDOW_OF_A} resolves to A's sliding_window when A has a selective-attention layer,
+     * else to anywhere.
+     */
+    public String taskSpec(LoadedModel a) {
+        int d = maxDistance.get();
+        if (d == WINDOW_OF_A) d = a.config().hasLayer(LayerType.SELECTIVE_ATTENTION) ? a.config().slidingWindow : 0;
+        return d > 0 ? task.get() + ",max-distance=" + d : task.get();
+    }
     public StringProperty messageProperty() { return message; }
 
     /** Replaces how models are scored for retrieval accuracy (a harness around the model; an oracle in tests). */
@@ -115,24 +140,31 @@ public class CompareViewModel {
         }).onFailure(e -> main.dialogs().error("Cannot predict", Dialogs.reason(e))));
     }
 
-    /** Retrieval accuracy vs context for both models through the tasks evaluator. */
+    /**
+     * Retrieval accuracy vs context for both models through the tasks evaluator, on the chosen task
+     * ({@link #taskSpec}); both models see the same examples.
+     */
     public void runAccuracy(int[] contexts, int samples) {
         LoadedModel[] p = pair();
         if (p == null) return;
         accuracy.clear();
         Function<LoadedModel, ScoringModel> score = scorer;
+        String spec = taskSpec(p[0]);
         accuracyTask = new BackgroundTask<Integer>() {
             @Override
             protected Integer call() {
+                SyntheticTask t = DataSpec.task(spec, null);   // a bad spec (distance below the task's minimum) fails here
                 int n = 0;
                 for (LoadedModel m : p) {
                     ScoringModel sm = score.apply(m);
                     for (int c : contexts) {
                         if (isCancelled()) return n;
-                        AccuracyPoint a = RetrievalService.accuracy(m, sm, new Needle(), c, samples, RetrievalService.SEED);
+                        if (c < t.minContextLength()) continue;
+                        AccuracyPoint a = RetrievalService.accuracy(m, sm, t, c, samples, RetrievalService.SEED);
                         publish(() -> accuracy.add(a));
                         n++;
-                        updateProgress(n, 2.0 * contexts.length, m.name() + " at " + c + ": " + a.accuracy());
+                        updateProgress(n, 2.0 * contexts.length, String.format("%s: %s at %d: %.1f%% of %d answers",
+                                spec, m.name(), c, 100 * a.accuracy(), a.trials()));
                     }
                 }
                 return n;

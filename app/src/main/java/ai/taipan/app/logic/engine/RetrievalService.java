@@ -37,6 +37,6 @@ public final class RetrievalService {
         long need = MemoryModel.runBytes(m.config(), context), have = MemoryModel.heapBudget();
         if (need > have) throw new MemoryBudgetException(m.name(), context, need, have);
         TaskScore s = TaskEvaluator.evaluate(scorer, task, context, samples, seed);
-        return new AccuracyPoint(m.name(), context, s.accuracy(), (int) s.answers());
+        return new AccuracyPoint(m.name(), task.describe(), context, s.accuracy(), (int) s.answers());
     }
 }

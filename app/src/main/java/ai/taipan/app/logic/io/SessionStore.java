@@ -97,6 +97,7 @@ public final class SessionStore {
         for (AccuracyPoint a : d.accuracy()) {
             ObjectNode an = acc.addObject();
             an.put("model", a.model());
+            an.put("task", a.task());
             an.put("context_length", a.contextLength());
             an.put("accuracy", a.accuracy());
             an.put("trials", a.trials());
@@ -149,7 +150,9 @@ public final class SessionStore {
         }
         List<AccuracyPoint> acc = new ArrayList<>();
         for (JsonNode a : o.path("accuracy")) {
-            acc.add(new AccuracyPoint(text(a, "model"), (int) num(a, "context_length"), num(a, "accuracy"), (int) num(a, "trials")));
+            // sessions written before the task was recorded ran the needle task, the only one then
+            acc.add(new AccuracyPoint(text(a, "model"), a.path("task").asText("task needle"), (int) num(a, "context_length"),
+                    num(a, "accuracy"), (int) num(a, "trials")));
         }
         return new SessionDocument(models, o.path("prompt").asText(""), s, o.path("compare_text").asText(""), g, sweep, acc);
     }

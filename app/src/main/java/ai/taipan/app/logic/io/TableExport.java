@@ -36,9 +36,9 @@ public final class TableExport {
     }
 
     public static String accuracyCsv(List<AccuracyPoint> points) {
-        StringBuilder sb = new StringBuilder("model,context_length,accuracy,trials\n");
+        StringBuilder sb = new StringBuilder("model,task,context_length,accuracy,trials\n");
         for (AccuracyPoint p : points) {
-            sb.append(quote(p.model())).append(',').append(p.contextLength()).append(',').append(num(p.accuracy()))
+            sb.append(quote(p.model())).append(',').append(quote(p.task())).append(',').append(p.contextLength()).append(',').append(num(p.accuracy()))
                     .append(',').append(p.trials()).append('\n');
         }
         return sb.toString();
