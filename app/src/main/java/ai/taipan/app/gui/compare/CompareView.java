@@ -8,19 +8,23 @@ import ai.taipan.visualizer.chart.WorkbenchCharts;
 import ai.taipan.visualizer.data.LossData;
 import ai.taipan.visualizer.fx.TokenChipsPane;
 import javafx.beans.property.SimpleStringProperty;
+import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.jfree.chart.entity.XYItemEntity;
@@ -29,10 +33,12 @@ import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.util.List;
+
 /** Compare: loss strips of A and B plus difference, top-k at a clicked position, retrieval accuracy. */
 public class CompareView extends VBox {
     /** Evidence distances offered for the retrieval run (tokens; 0 = anywhere, −1 = model A's SAL window). */
-    static final java.util.List<Integer> DISTANCES = java.util.List.of(CompareViewModel.WINDOW_OF_A, 0, 16, 64, 128, 256, 512, 2048);
+    static final List<Integer> DISTANCES = List.of(CompareViewModel.WINDOW_OF_A, 0, 16, 64, 128, 256, 512, 2048);
     private final CompareViewModel vm;
     private final ChartBox loss;
     private final ChartBox accuracy;
@@ -53,10 +59,10 @@ public class CompareView extends VBox {
         run.setId("compare");
         run.disableProperty().bind(vm.runningProperty());
         run.setOnAction(e -> vm.compare());
-        ChoiceBox<String> task = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(CompareViewModel.TASKS));
+        ChoiceBox<String> task = new ChoiceBox<>(FXCollections.observableArrayList(CompareViewModel.TASKS));
         task.setId("accuracy-task");
         task.valueProperty().bindBidirectional(vm.taskProperty());
-        ChoiceBox<Integer> distance = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(DISTANCES));
+        ChoiceBox<Integer> distance = new ChoiceBox<>(FXCollections.observableArrayList(DISTANCES));
         distance.setId("accuracy-distance");
         distance.setConverter(new StringConverter<>() {
             @Override public String toString(Integer d) {
@@ -79,13 +85,13 @@ public class CompareView extends VBox {
         Label msg = new Label();
         msg.setId("compare-message");
         msg.textProperty().bind(vm.messageProperty());
-        for (javafx.scene.control.Control c : new javafx.scene.control.Control[]{run, task, distance, acc, stop}) {
-            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);   // the message shrinks, not the controls
+        for (Control c : new Control[]{run, task, distance, acc, stop}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);   // the message shrinks, not the controls
         }
         msg.setMinWidth(0);
         HBox.setHgrow(msg, Priority.ALWAYS);
-        task.setTooltip(new javafx.scene.control.Tooltip("retrieval task"));
-        distance.setTooltip(new javafx.scene.control.Tooltip("how far before its answer the evidence may lie"));
+        task.setTooltip(new Tooltip("retrieval task"));
+        distance.setTooltip(new Tooltip("how far before its answer the evidence may lie"));
         HBox bar = new HBox(8, run, task, distance, acc, stop, msg);
         bar.setAlignment(Pos.CENTER_LEFT);
 
