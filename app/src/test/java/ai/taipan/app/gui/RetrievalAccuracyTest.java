@@ -43,8 +43,11 @@ class RetrievalAccuracyTest {
         return n.find() ? n.group(1).charAt(q.group(1).length()) : -1;
     }
 
-    /** The engine model's own scores, plus +100 on the needle's digit at answer positions. */
-    static ScoringModel withRetrievalHead(LoadedModel m, AtomicInteger engineLogits) {
+    /**
+     * The engine model's own scores, plus +100 on the digit {@code digitOf} reads from the bytes fed so
+     * far (−1: none); {@code engineLogits} counts the engine's logits rows handed over.
+     */
+    static ScoringModel withOracleHead(LoadedModel m, java.util.function.ToIntFunction<String> digitOf, AtomicInteger engineLogits) {
         ScoringModel engine = ScoringModel.of(m.model());
         return new ScoringModel() {
             @Override public int vocabSize() { return engine.vocabSize(); }
@@ -55,7 +58,7 @@ class RetrievalAccuracyTest {
                 for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
                 engine.run(ids, wanted, (i, logits) -> {
                     engineLogits.incrementAndGet();
-                    int d = needleDigit(new String(b, 0, i + 1, StandardCharsets.ISO_8859_1));
+                    int d = digitOf.applyAsInt(new String(b, 0, i + 1, StandardCharsets.ISO_8859_1));
                     if (d >= 0) logits[d] += 100f;
                     sink.accept(i, logits);
                 });
@@ -63,16 +66,26 @@ class RetrievalAccuracyTest {
         };
     }
 
-    @Test
-    void aModelThatRetrievesScoresOneAndTheRandomModelBesideItDoesNot() {
-        RecordingDialogs dialogs = new RecordingDialogs();
+    /**
+     * A view model with A = a tiny random taipan (window 512) scored through {@link #withOracleHead}
+     * and B = a tiny random mamba2 scored as it is.
+     */
+    private MainViewModel oracleBesideRandom(RecordingDialogs dialogs, String name, java.util.function.ToIntFunction<String> digitOf,
+                                             AtomicInteger engineLogits) {
         MainViewModel vm = new MainViewModel(new CurrentThreadTaskExecutor(), dialogs, new RecentModelsStore(tmp.resolve("cfg")), Runnable::run);
-        LoadedModel a = ModelLoader.random("retriever", ModelLoader.tinyConfig(Preset.TAIPAN, 7, 32), 1);
+        LoadedModel a = ModelLoader.random(name, ModelLoader.tinyConfig(Preset.TAIPAN, 7, 32), 1);
         LoadedModel b = ModelLoader.random("random", ModelLoader.tinyConfig(Preset.MAMBA2, 4, 32), 2);
         vm.slotAProperty().set(ModelSlot.of(a));
         vm.slotBProperty().set(ModelSlot.of(b));
+        vm.compare().setScorer(m -> m == a ? withOracleHead(m, digitOf, engineLogits) : ScoringModel.of(m.model()));
+        return vm;
+    }
+
+    @Test
+    void aModelThatRetrievesScoresOneAndTheRandomModelBesideItDoesNot() {
+        RecordingDialogs dialogs = new RecordingDialogs();
         AtomicInteger engineLogits = new AtomicInteger();
-        vm.compare().setScorer(m -> m == a ? withRetrievalHead(m, engineLogits) : ScoringModel.of(m.model()));
+        MainViewModel vm = oracleBesideRandom(dialogs, "retriever", RetrievalAccuracyTest::needleDigit, engineLogits);
         vm.compare().taskProperty().set("needle");
         vm.compare().maxDistanceProperty().set(0);
 
@@ -112,34 +125,11 @@ class RetrievalAccuracyTest {
         return prefix.charAt(def + 4 + q.group(2).length());
     }
 
-    /** The engine model's own scores, plus +100 on the MQAR answer digit the text's definitions give. */
-    static ScoringModel withMqarHead(LoadedModel m) {
-        ScoringModel engine = ScoringModel.of(m.model());
-        return new ScoringModel() {
-            @Override public int vocabSize() { return engine.vocabSize(); }
-
-            @Override
-            public void run(int[] ids, java.util.function.IntPredicate wanted, ai.taipan.engine.model.LogitsSink sink) {
-                byte[] b = new byte[ids.length];
-                for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
-                engine.run(ids, wanted, (i, logits) -> {
-                    int d = mqarDigit(new String(b, 0, i + 1, StandardCharsets.ISO_8859_1));
-                    if (d >= 0) logits[d] += 100f;
-                    sink.accept(i, logits);
-                });
-            }
-        };
-    }
-
     @Test
     void mqarWithinTheSalWindowOfAByDefaultAndABadDistanceIsRefusedByName() {
         RecordingDialogs dialogs = new RecordingDialogs();
-        MainViewModel vm = new MainViewModel(new CurrentThreadTaskExecutor(), dialogs, new RecentModelsStore(tmp.resolve("cfg")), Runnable::run);
-        LoadedModel a = ModelLoader.random("recaller", ModelLoader.tinyConfig(Preset.TAIPAN, 7, 32), 1);
-        LoadedModel b = ModelLoader.random("random", ModelLoader.tinyConfig(Preset.MAMBA2, 4, 32), 2);
-        vm.slotAProperty().set(ModelSlot.of(a));
-        vm.slotBProperty().set(ModelSlot.of(b));
-        vm.compare().setScorer(m -> m == a ? withMqarHead(m) : ScoringModel.of(m.model()));
+        MainViewModel vm = oracleBesideRandom(dialogs, "recaller", RetrievalAccuracyTest::mqarDigit, new AtomicInteger());
+        LoadedModel a = vm.slotAProperty().get().model(), b = vm.slotBProperty().get().model();
 
         // the defaults: MQAR, the evidence within A's SAL window (tinyConfig's 512); a model without a SAL: anywhere
         assertEquals("mqar", vm.compare().taskProperty().get());
