@@ -239,6 +239,12 @@ public final class TrainCommand implements Callable<Integer> {
             branch.put("started", java.time.Instant.now().toString());
             o.printf("branching %s at step %d of %d into %s (capacity %s → %s%s)%n", ck.folder(), ck.step(), opt.steps(), out,
                     ck.config().capacity, config.capacity, capacityAnneal != null ? ", --capacity-anneal " + capacityAnneal : "");
+            // a branch is the same run up to its step; say so when the budget's target does not continue there
+            double before = Trainer.capacityAt(ck.config(), ck.options(), ck.step()), after = Trainer.capacityAt(config, opt, ck.step());
+            if (Math.abs(before - after) > 1e-9) {
+                o.printf("note: the SAL budget's target jumps at step %d from %.3f (the checkpoint's run) to %.3f (this branch)"
+                        + " — give --capacity-anneal a C0 and FROM that continue it for a smooth change%n", ck.step(), before, after);
+            }
         } else if (resume) {
             ck = Checkpoint.loadLatest(ckDir);
             config = ck.config();

@@ -227,7 +227,10 @@ public final class Trainer implements AutoCloseable {
      * line from C0 at step F to C at step N. A training-recipe choice, not SPEC's: it lets the SAL's attention
      * learn with more (or all) tokens routed before the gate must choose C of them.
      */
-    public double capacityAt(long s) {
+    public double capacityAt(long s) { return capacityAt(config, opt, s); }
+
+    /** {@link #capacityAt(long)} of a run with this config and these options. */
+    static double capacityAt(ModelConfig config, Options opt, long s) {
         double c = config.capacity;
         if (!opt.annealsCapacity() || s >= opt.capacityAnnealSteps()) return c;
         if (s <= opt.capacityAnnealFrom()) return opt.capacityStart();

@@ -267,6 +267,7 @@ class TrainerTest {
                 "--out", branch.toString(), "--threads", "2");
         assertEquals(0, b.code(), b.err());
         assertTrue(b.out().contains("branching") && b.out().contains("at step 4 of 8"), b.out());
+        assertFalse(b.out().contains("jumps"), "the held target continues the C 1 run at step 4: " + b.out());
         double[] ws = checkpointWeights(straight), wb = checkpointWeights(branch);
         assertArrayEquals(ws, wb, "a branch must continue the checkpoint's run exactly, with only the new budget");
         assertNotEquals(Arrays.hashCode(ws), Arrays.hashCode(checkpointWeights(c1)), "the budget change must matter");
@@ -274,6 +275,11 @@ class TrainerTest {
         assertTrue(card.contains("a branch with SAL capacity 1.0 → 0.25") && card.contains("--branch-from " + at4), card);
         assertTrue(card.contains("budget target 1.00 at step 0 … 5 → 0.250 (config) at step 7"), card);
         assertTrue(card.contains("| tokens | 512 |"), card);
+        // an anneal whose line started before the branch point: the target jumps there (1.0 → 0.625), and is told
+        Result jump = train("--branch-from", at4.toString(), "--capacity", "0.25", "--capacity-anneal", "1.0:2:6",
+                "--out", tmp.resolve("br-jump").toString(), "--stop-at", "5");
+        assertEquals(0, jump.code(), jump.err());
+        assertTrue(jump.out().contains("note: the SAL budget's target jumps at step 4 from 1.000 (the checkpoint's run) to 0.625"), jump.out());
         // what a branch or a resume cannot take, and where a branch cannot go
         Result lr = train("--resume", "--out", c1.toString(), "--lr", "1e-2");
         assertNotEquals(0, lr.code());
