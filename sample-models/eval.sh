@@ -17,7 +17,7 @@
 #                  itself contributes to each number.
 set -euo pipefail
 taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
-# the shipped models' protocol (round 5: taipan-small's SAL window is 128, training sequences 256);
+# the shipped models' protocol (rounds 5-7: taipan-small's SAL window is 128, training sequences 256);
 # round 4's window-512 models were scored with MAX_DISTANCE=512 TASK_CONTEXTS=1024,4096,16384
 MAX_DISTANCE="${MAX_DISTANCE:-128}"                    # evidence at most this many tokens before the answer
 TASK_CONTEXTS="${TASK_CONTEXTS:-256,1024,4096,16384}"  # the last is left out for models with full attention

@@ -2,7 +2,8 @@ package ai.taipan.engine.eval;
 
 import ai.taipan.engine.format.Json;
 import ai.taipan.engine.model.TaipanModel;
-import ai.taipan.engine.tasks.Mqar;
+import ai.taipan.engine.tasks.DataSpec;
+import ai.taipan.engine.tasks.SyntheticTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -33,27 +34,29 @@ class SampleModelsTest {
         }
     }
 
-    /** The MQAR cell at {@link #CONTEXT} of an eval JSON: {answers, exact}. */
-    private static long[] recordedCell(Path json) {
-        for (JsonNode t : read(json).get("tasks")) {
+    /**
+     * Recomputes the MQAR cell at {@link #CONTEXT} of an eval JSON from {@code model}, with the task the
+     * JSON's settings record (rebuilt by the engine's own {@link DataSpec} from {@code max_distance}, and
+     * checked to describe itself as the recorded task does), its samples and seed; asserts the answers
+     * graded and the exact answers equal the recorded ones, and returns the recomputed score.
+     */
+    private static TaskScore recomputedCell(TaipanModel model, Path json) {
+        JsonNode eval = read(json), s = eval.get("settings");
+        int maxDistance = s.get("max_distance").asInt();
+        SyntheticTask task = DataSpec.task(maxDistance > 0 ? "mqar,max-distance=" + maxDistance : "mqar", null);
+        boolean recorded = false;
+        for (JsonNode t : s.get("tasks")) recorded |= t.asText().equals(task.describe());
+        assertTrue(recorded, json + " records no '" + task.describe() + "' among " + s.get("tasks"));
+        TaskScore score = TaskEvaluator.evaluate(ScoringModel.of(model), task, CONTEXT, s.get("samples").asInt(), s.get("seed").asLong());
+        for (JsonNode t : eval.get("tasks")) {
             if (t.get("task").asText().equals("mqar") && t.get("context").asInt() == CONTEXT) {
-                return new long[]{t.get("answers").asLong(), t.get("exact").asLong()};
+                assertEquals(t.get("answers").asLong(), score.answers(), json + ": answers graded at " + CONTEXT);
+                assertEquals(t.get("exact").asLong(), score.exact(), json + ": exact MQAR answers at " + CONTEXT
+                        + " recomputed from the shipped weights differ from the recorded ones");
+                return score;
             }
         }
         throw new AssertionError(json + " has no mqar cell at context " + CONTEXT);
-    }
-
-    /** Recomputes that cell with the settings the JSON records (max distance from its task string, samples, seed). */
-    private static TaskScore recompute(TaipanModel model, Path json) {
-        JsonNode s = read(json).get("settings");
-        String spec = null;
-        for (JsonNode t : s.get("tasks")) if (t.asText().startsWith("task mqar")) spec = t.asText();
-        assertNotNull(spec, json + " records no mqar task");
-        var m = java.util.regex.Pattern.compile("query fraction ([0-9.]+)(?:, max distance (\\d+))?").matcher(spec);
-        assertTrue(m.find(), spec);
-        int maxDistance = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        Mqar task = new Mqar(Double.parseDouble(m.group(1)), maxDistance);
-        return TaskEvaluator.evaluate(ScoringModel.of(model), task, CONTEXT, s.get("samples").asInt(), s.get("seed").asLong());
     }
 
     private static TaipanModel checkedFolder(String name, long reference) throws Exception {
@@ -83,19 +86,9 @@ class SampleModelsTest {
         TaskScore[] scores = new TaskScore[3];
         TaipanModel[] models = {taipan, mamba2, transformer};
         String[] names = {"taipan-small", "mamba2-small", "transformer-small"};
-        for (int i = 0; i < 3; i++) {
-            Path json = SAMPLES.resolve(names[i]).resolve("eval.json");
-            long[] recorded = recordedCell(json);
-            scores[i] = recompute(models[i], json);
-            assertEquals(recorded[0], scores[i].answers(), names[i] + ": answers graded at " + CONTEXT);
-            assertEquals(recorded[1], scores[i].exact(), names[i] + ": exact MQAR answers at " + CONTEXT
-                    + " recomputed from the shipped weights differ from eval.json");
-        }
+        for (int i = 0; i < 3; i++) scores[i] = recomputedCell(models[i], SAMPLES.resolve(names[i]).resolve("eval.json"));
         // the ablation: the same examples with the SAL's attention switched off
-        Path offJson = SAMPLES.resolve("taipan-small/eval-sal-off.json");
-        long[] recordedOff = recordedCell(offJson);
-        TaskScore off = recompute(taipan.withSalAttentionOff(), offJson);
-        assertEquals(recordedOff[1], off.exact(), "taipan-small --sal-off: exact MQAR answers at " + CONTEXT);
+        TaskScore off = recomputedCell(taipan.withSalAttentionOff(), SAMPLES.resolve("taipan-small/eval-sal-off.json"));
 
         // the comparison the READMEs make, on the recomputed counts: taipan-small recalls more than
         // mamba2-small and the Transformer past the training length, and its SAL does it
