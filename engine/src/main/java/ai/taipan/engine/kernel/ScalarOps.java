@@ -42,6 +42,19 @@ final class ScalarOps implements VectorOps.Ops {
     }
 
     @Override
+    public void silu(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = silu(x[off + i]);
+    }
+
+    @Override
+    public void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) out[oOff + i] = silu(z[zOff + i]) * y[yOff + i];
+    }
+
+    /** x·σ(x), the layers' own formula (layers.Ops.silu). */
+    static float silu(float x) { return x / (1f + (float) Math.exp(-x)); }
+
+    @Override
     public void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale) {
         for (int r = 0; r < n; r++) {
             int base = VectorOps.blockedKeyIndex(slot0 + r, col0, dim);

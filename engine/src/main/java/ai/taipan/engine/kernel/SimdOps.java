@@ -54,6 +54,27 @@ final class SimdOps implements VectorOps.Ops {
         return s;
     }
 
+    @Override
+    public void silu(float[] x, int off, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) silu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] = ScalarOps.silu(x[off + i]);
+    }
+
+    @Override
+    public void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            silu(FloatVector.fromArray(S, z, zOff + i)).mul(FloatVector.fromArray(S, y, yOff + i)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = ScalarOps.silu(z[zOff + i]) * y[yOff + i];
+    }
+
+    /** x / (1 + e^−x), and 0 below −88.7 (where {@link #exp} clamps its argument). */
+    private static FloatVector silu(FloatVector x) {
+        return x.div(exp(x.neg()).add(1f)).blend(0f, x.lt(-88.7f));
+    }
+
     /**
      * e^x, Cephes expf: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact k·ln 2),
      * e^r by a degree-6 polynomial, 2^k through the exponent bits. Arguments are clamped to

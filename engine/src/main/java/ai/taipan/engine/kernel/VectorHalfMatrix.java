@@ -28,8 +28,8 @@ import static ai.taipan.engine.kernel.VectorKernels.S;
  * layout that needs no shape change.
  *
  * <p>matvec widens in registers; matmul widens one group (2L rows) into a per-thread F32 scratch
- * panel once and then runs the F32 micro-kernel over all tokens, so the widening cost is paid once
- * per weight, not once per token.
+ * panel once and then runs the F32 micro-kernel over all tokens of a chunk (up to
+ * {@link VectorKernels#CHUNK}), so the widening cost is paid once per weight and chunk, not once per token.
  */
 final class VectorHalfMatrix implements Matrix {
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
@@ -124,32 +124,34 @@ final class VectorHalfMatrix implements Matrix {
     private void matvecGroupBf16(int base, float[] x, int xOff, float[] out, int outOff, int valid) {
         int b1 = base + L * pairs, full = cols >> 1;
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         for (int k = 0; k < full; k++) {
             IntVector i0 = IntVector.fromArray(IS, q, base + k * L);
             IntVector i1 = IntVector.fromArray(IS, q, b1 + k * L);
             FloatVector xl = FloatVector.broadcast(S, x[xOff + 2 * k]);
             FloatVector xh = FloatVector.broadcast(S, x[xOff + 2 * k + 1]);
             a0 = bf16Low(i0).fma(xl, a0);
-            c0 = bf16High(i0).fma(xh, c0);
             a1 = bf16Low(i1).fma(xl, a1);
-            c1 = bf16High(i1).fma(xh, c1);
+            a0 = bf16High(i0).fma(xh, a0);
+            a1 = bf16High(i1).fma(xh, a1);
         }
         if ((cols & 1) != 0) { // last column alone in the low half
             FloatVector xl = FloatVector.broadcast(S, x[xOff + cols - 1]);
             a0 = bf16Low(IntVector.fromArray(IS, q, base + full * L)).fma(xl, a0);
             a1 = bf16Low(IntVector.fromArray(IS, q, b1 + full * L)).fma(xl, a1);
         }
-        VectorKernels.store(a0.add(c0), out, outOff, valid);
-        VectorKernels.store(a1.add(c1), out, outOff + L, valid - L);
+        VectorKernels.store(a0, out, outOff, valid);
+        VectorKernels.store(a1, out, outOff + L, valid - L);
     }
 
-    /** Two groups of matvecGroupBf16 side by side (4 streams), each with exactly its arithmetic. */
+    /**
+     * Two groups of matvecGroupBf16 side by side (4 streams), each with exactly its arithmetic: one
+     * FMA chain per output over the columns in order (low half, then high half of each pair), as
+     * the matmul's widened panels give, so matvec and matmul agree bit for bit (VectorKernels.matvecGroup).
+     */
     private void matvec2GroupsBf16(int baseA, int baseB, float[] x, int xOff,
                                    float[] out, int outA, int validA, int outB, int validB) {
         int a1 = baseA + L * pairs, b1 = baseB + L * pairs, full = cols >> 1;
-        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), uc0 = FloatVector.zero(S), uc1 = FloatVector.zero(S);
-        FloatVector va0 = FloatVector.zero(S), va1 = FloatVector.zero(S), vc0 = FloatVector.zero(S), vc1 = FloatVector.zero(S);
+        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), va0 = FloatVector.zero(S), va1 = FloatVector.zero(S);
         for (int k = 0; k < full; k++) {
             IntVector i0 = IntVector.fromArray(IS, q, baseA + k * L);
             IntVector i1 = IntVector.fromArray(IS, q, a1 + k * L);
@@ -158,13 +160,13 @@ final class VectorHalfMatrix implements Matrix {
             FloatVector xl = FloatVector.broadcast(S, x[xOff + 2 * k]);
             FloatVector xh = FloatVector.broadcast(S, x[xOff + 2 * k + 1]);
             ua0 = bf16Low(i0).fma(xl, ua0);
-            uc0 = bf16High(i0).fma(xh, uc0);
             ua1 = bf16Low(i1).fma(xl, ua1);
-            uc1 = bf16High(i1).fma(xh, uc1);
             va0 = bf16Low(j0).fma(xl, va0);
-            vc0 = bf16High(j0).fma(xh, vc0);
             va1 = bf16Low(j1).fma(xl, va1);
-            vc1 = bf16High(j1).fma(xh, vc1);
+            ua0 = bf16High(i0).fma(xh, ua0);
+            ua1 = bf16High(i1).fma(xh, ua1);
+            va0 = bf16High(j0).fma(xh, va0);
+            va1 = bf16High(j1).fma(xh, va1);
         }
         if ((cols & 1) != 0) {
             FloatVector xl = FloatVector.broadcast(S, x[xOff + cols - 1]);
@@ -173,10 +175,10 @@ final class VectorHalfMatrix implements Matrix {
             va0 = bf16Low(IntVector.fromArray(IS, q, baseB + full * L)).fma(xl, va0);
             va1 = bf16Low(IntVector.fromArray(IS, q, b1 + full * L)).fma(xl, va1);
         }
-        VectorKernels.store(ua0.add(uc0), out, outA, validA);
-        VectorKernels.store(ua1.add(uc1), out, outA + L, validA - L);
-        VectorKernels.store(va0.add(vc0), out, outB, validB);
-        VectorKernels.store(va1.add(vc1), out, outB + L, validB - L);
+        VectorKernels.store(ua0, out, outA, validA);
+        VectorKernels.store(ua1, out, outA + L, validA - L);
+        VectorKernels.store(va0, out, outB, validB);
+        VectorKernels.store(va1, out, outB + L, validB - L);
     }
 
     /**
@@ -188,7 +190,6 @@ final class VectorHalfMatrix implements Matrix {
     private void matvecGroupF16(int base, float[] x, int xOff, float[] out, int outOff, int valid) {
         int b1 = base + L * pairs, full = cols >> 1;
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         for (int k = 0; k < full; k++) {
             FloatVector xl = FloatVector.broadcast(S, x[xOff + 2 * k]);
             FloatVector xh = FloatVector.broadcast(S, x[xOff + 2 * k + 1]);
@@ -214,31 +215,35 @@ final class VectorHalfMatrix implements Matrix {
             FloatVector wh1 = bh1.add(0x38000000).add(zh1.and(0x00800000)).or(sh1).reinterpretAsFloats()
                     .sub(zh1.and(0x38800000).or(sh1).reinterpretAsFloats());
             a0 = wl0.fma(xl, a0);
-            c0 = wh0.fma(xh, c0);
             a1 = wl1.fma(xl, a1);
-            c1 = wh1.fma(xh, c1);
+            a0 = wh0.fma(xh, a0);
+            a1 = wh1.fma(xh, a1);
         }
         if ((cols & 1) != 0) {
             FloatVector xl = FloatVector.broadcast(S, x[xOff + cols - 1]);
             a0 = f16Low(IntVector.fromArray(IS, q, base + full * L)).fma(xl, a0);
             a1 = f16Low(IntVector.fromArray(IS, q, b1 + full * L)).fma(xl, a1);
         }
-        VectorKernels.store(a0.add(c0), out, outOff, valid);
-        VectorKernels.store(a1.add(c1), out, outOff + L, valid - L);
+        VectorKernels.store(a0, out, outOff, valid);
+        VectorKernels.store(a1, out, outOff + L, valid - L);
     }
 
     @Override
     public void matmul(float[] out, int outOff, float[] x, int xOff, int tokens) {
         if (tokens == 1) { matvec(out, outOff, x, xOff); return; }
         checkBounds(out, outOff, x, xOff, tokens);
-        Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols * tokens) + 1), (g0, g1) -> {
-            float[] panel = SCRATCH.get();
-            if (panel.length < 2 * L * cols) SCRATCH.set(panel = new float[2 * L * cols]); // (2, cols, L)
-            for (int g = g0; g < g1; g++) {
-                widenGroup(g * 2 * L * pairs, panel);
-                VectorKernels.matmulGroup(panel, 0, cols, x, xOff, 0, tokens, out, outOff + g * 2 * L, rows, rows - g * 2 * L);
-            }
-        });
+        for (int t0 = 0; t0 < tokens; t0 += VectorKernels.CHUNK) {
+            int n = Math.min(VectorKernels.CHUNK, tokens - t0), o = outOff + t0 * rows;
+            float[] xp = VectorKernels.packTokens(x, xOff + t0 * cols, cols, n);
+            Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols * n) + 1), (g0, g1) -> {
+                float[] panel = SCRATCH.get();
+                if (panel.length < 2 * L * cols) SCRATCH.set(panel = new float[2 * L * cols]); // (2, cols, L)
+                for (int g = g0; g < g1; g++) {
+                    widenGroup(g * 2 * L * pairs, panel);
+                    VectorKernels.matmulGroup(panel, 0, cols, xp, n, out, o + g * 2 * L, rows, rows - g * 2 * L);
+                }
+            });
+        }
     }
 
     /** Widens one group (2 panels) into F32 panel layout: panel[pl·L·cols + c·L + lane]. */

@@ -13,16 +13,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>  acc[r] = Σ_c W[r, c] · x[c]   →   acc(vector of L rows) += W_panel[c] (one load) × broadcast(x[c])</pre>
  * so a vector accumulates L outputs and no horizontal reduction is ever needed (the BLAS
  * micro-kernel form: weights vectorised along rows, activations broadcast). matmul keeps 2 panels ×
- * 6 tokens = 12 accumulators in registers: each weight vector loaded is used for 6 tokens, each
- * broadcast for 2 panels, and 12 independent FMA chains cover the FMA latency (4 cycles × 2 ports).
+ * 8 tokens = 16 accumulators in registers ({@link #block2x8}): each weight vector loaded is used for
+ * 8 tokens, each broadcast for 2 panels, and 16 independent FMA chains cover the FMA latency (4
+ * cycles × 2 ports). The tokens are packed first, eight interleaved ({@link #packRows}), so that
+ * all eight broadcasts of a column come from one place.
  */
 final class VectorKernels {
     private VectorKernels() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Tokens per matmul register block. */
-    static final int TB = 6;
+    /** Tokens (or rows of a) per matmul register block. */
+    static final int TB = 8;
 
     private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[L]);
 
@@ -43,31 +45,34 @@ final class VectorKernels {
     }
 
     /**
-     * One group, one token: out[outOff + i] = Σ_c W[r0 + i, c]·x[xOff + c] for i < valid (≤ 2L),
-     * where the group's panels start at p[base] and p[base + L·cols].
+     * One group, one token: out[outOff + i] = Σ_c W[r0 + i, c]·x[xOff + c] for i &lt; valid (≤ 2L),
+     * where the group's panels start at p[base] and p[base + L·cols]. Each output is one FMA chain
+     * over c in order, the same arithmetic as {@link #block2x8} gives every token of a matmul, so
+     * a token's outputs do not depend on whether it went through matvec or matmul (a prompt's last
+     * logits from Session.prefill equal the ones its sink sees, bit for bit). Two columns per loop
+     * step into the same chains; decode streams the weights from memory, so the chains' FMA
+     * latency is not what bounds it.
      */
     static void matvecGroup(float[] p, int base, int cols, float[] x, int xOff, float[] out, int outOff, int valid) {
         int b1 = base + L * cols;
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         int c = 0;
-        // two columns per step: 4 independent chains (the loop is bandwidth-bound for large W)
         for (; c + 1 < cols; c += 2) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
             FloatVector x1 = FloatVector.broadcast(S, x[xOff + c + 1]);
             int o = c * L;
             a0 = FloatVector.fromArray(S, p, base + o).fma(x0, a0);
             a1 = FloatVector.fromArray(S, p, b1 + o).fma(x0, a1);
-            c0 = FloatVector.fromArray(S, p, base + o + L).fma(x1, c0);
-            c1 = FloatVector.fromArray(S, p, b1 + o + L).fma(x1, c1);
+            a0 = FloatVector.fromArray(S, p, base + o + L).fma(x1, a0);
+            a1 = FloatVector.fromArray(S, p, b1 + o + L).fma(x1, a1);
         }
         if (c < cols) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
             a0 = FloatVector.fromArray(S, p, base + c * L).fma(x0, a0);
             a1 = FloatVector.fromArray(S, p, b1 + c * L).fma(x0, a1);
         }
-        store(a0.add(c0), out, outOff, valid);
-        store(a1.add(c1), out, outOff + L, valid - L);
+        store(a0, out, outOff, valid);
+        store(a1, out, outOff + L, valid - L);
     }
 
     /**
@@ -75,16 +80,12 @@ final class VectorKernels {
      * weight streams in flight instead of 2, one broadcast of x[c] shared by 4 FMA chains. Why:
      * decode is a weight stream, and more concurrent sequential streams per core read faster
      * (measured with a C read of 1 GiB on this machine: 4 streams per thread +15% over 1; see
-     * bench.VectorProbe). Outputs as {@link #matvecGroup} for each group.
+     * bench.VectorProbe). Outputs and arithmetic as {@link #matvecGroup} for each group.
      */
     static void matvec2Groups(float[] p, int baseA, int baseB, int cols, float[] x, int xOff,
                               float[] out, int outA, int validA, int outB, int validB) {
-        // per group exactly matvecGroup's arithmetic (two columns per step into two chains, added
-        // at the end), so a row's result does not depend on which of the two kernels computed it
-        // (Session.prefill's last-token logits equal the sink's, bit for bit)
         int a1 = baseA + L * cols, b1 = baseB + L * cols;
-        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), uc0 = FloatVector.zero(S), uc1 = FloatVector.zero(S);
-        FloatVector va0 = FloatVector.zero(S), va1 = FloatVector.zero(S), vc0 = FloatVector.zero(S), vc1 = FloatVector.zero(S);
+        FloatVector ua0 = FloatVector.zero(S), ua1 = FloatVector.zero(S), va0 = FloatVector.zero(S), va1 = FloatVector.zero(S);
         int c = 0;
         for (; c + 1 < cols; c += 2) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
@@ -94,10 +95,10 @@ final class VectorKernels {
             ua1 = FloatVector.fromArray(S, p, a1 + o).fma(x0, ua1);
             va0 = FloatVector.fromArray(S, p, baseB + o).fma(x0, va0);
             va1 = FloatVector.fromArray(S, p, b1 + o).fma(x0, va1);
-            uc0 = FloatVector.fromArray(S, p, baseA + o + L).fma(x1, uc0);
-            uc1 = FloatVector.fromArray(S, p, a1 + o + L).fma(x1, uc1);
-            vc0 = FloatVector.fromArray(S, p, baseB + o + L).fma(x1, vc0);
-            vc1 = FloatVector.fromArray(S, p, b1 + o + L).fma(x1, vc1);
+            ua0 = FloatVector.fromArray(S, p, baseA + o + L).fma(x1, ua0);
+            ua1 = FloatVector.fromArray(S, p, a1 + o + L).fma(x1, ua1);
+            va0 = FloatVector.fromArray(S, p, baseB + o + L).fma(x1, va0);
+            va1 = FloatVector.fromArray(S, p, b1 + o + L).fma(x1, va1);
         }
         if (c < cols) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + c]);
@@ -107,106 +108,140 @@ final class VectorKernels {
             va0 = FloatVector.fromArray(S, p, baseB + o).fma(x0, va0);
             va1 = FloatVector.fromArray(S, p, b1 + o).fma(x0, va1);
         }
-        store(ua0.add(uc0), out, outA, validA);
-        store(ua1.add(uc1), out, outA + L, validA - L);
-        store(va0.add(vc0), out, outB, validB);
-        store(va1.add(vc1), out, outB + L, validB - L);
+        store(ua0, out, outA, validA);
+        store(ua1, out, outA + L, validA - L);
+        store(va0, out, outB, validB);
+        store(va1, out, outB + L, validB - L);
     }
 
+    /** Tokens per matmul chunk: the packed activations of one chunk stay in L2 beside a group's panels. */
+    static final int CHUNK = 256;
+
+    private static final ThreadLocal<float[]> TOKENS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[0]);
+
     /**
-     * One group, tokens [t0, t1): out[outOff + t·rows + i] = Σ_c W[r0 + i, c]·X[xOff + t·cols + c]
-     * for i < valid; outOff already points at row r0 of token 0.
+     * Rows [0, n) of a (row r, element k at a[off + r·stride + k], k &lt; inner) into this thread's
+     * scratch in the interleaved layout the register block reads: block b (rows 8b .. 8b+7) at
+     * b·8·inner, element k of its row j at k·8 + j, missing rows of the last block zero. Returns the
+     * scratch ({@code which}: the matmul's tokens or the SSD's rows, so the two never share one).
      */
-    static void matmulGroup(float[] p, int base, int cols, float[] x, int xOff, int t0, int t1,
-                            float[] out, int outOff, int rows, int valid) {
-        int t = t0;
-        for (; t + TB <= t1; t += TB) block2x6(p, base, cols, x, xOff + t * cols, out, outOff + t * rows, rows, valid);
-        if (t + 4 <= t1) {                 // 4 left (256 = 42·6 + 4): one pass over the panels, not four
-            block2x4(p, base, L * cols, cols, x, xOff + t * cols, cols, out, outOff + t * rows, rows, valid, false);
-            t += 4;
+    static float[] packRows(ThreadLocal<float[]> which, float[] a, int off, int stride, int n, int inner) {
+        int blocks = (n + TB - 1) / TB;
+        float[] xp = which.get();
+        if (xp.length < blocks * TB * inner) which.set(xp = new float[blocks * TB * inner]);
+        for (int b = 0; b < blocks; b++) {
+            int base = b * TB * inner, r0 = b * TB, m = Math.min(TB, n - r0);
+            if (m < TB) java.util.Arrays.fill(xp, base, base + TB * inner, 0f);
+            for (int j = 0; j < m; j++) {
+                int src = off + (r0 + j) * stride, dst = base + j;
+                for (int k = 0; k < inner; k++) xp[dst + k * TB] = a[src + k];
+            }
         }
-        for (; t < t1; t++) matvecGroup(p, base, cols, x, xOff + t * cols, out, outOff + t * rows, valid);
+        return xp;
+    }
+
+    /** The tokens [0, n) of a matmul chunk (token t at x[xOff + t·cols]) packed by {@link #packRows}. */
+    static float[] packTokens(float[] x, int xOff, int cols, int n) { return packRows(TOKENS, x, xOff, cols, n, cols); }
+
+    /**
+     * One group, all tokens of a chunk: out[outOff + t·rows + i] = Σ_c W[r0 + i, c]·X[t, c] for
+     * i &lt; valid, t &lt; tokens, with X packed by {@link #packTokens}; outOff points at row r0 of
+     * token 0. Eight tokens at a time; a last block of fewer runs padded (its zero lanes are not
+     * stored), so every token's outputs are the same single FMA chain over c whatever the count.
+     */
+    static void matmulGroup(float[] p, int base, int cols, float[] xp, int tokens, float[] out, int outOff, int rows, int valid) {
+        for (int t = 0; t < tokens; t += TB) {
+            block2x8(p, base, L * cols, cols, xp, t * cols, out, outOff + t * rows, rows, valid, Math.min(TB, tokens - t), false);
+        }
+    }
+
+    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[TB * 2 * L]);
+
+    /**
+     * The 2 × 8 register block ({@link #kernel2x8}) for any block: columns [0, kEnd) of the panels at
+     * p[base] and p[base + panelStride]; token j's activations at xp[x0 + c·8 + j]; its outputs at
+     * out[o + j·os ...] for j &lt; n and the first {@code valid} rows, stored or (acc) added. A full
+     * block (8 tokens, 2L rows, stored) goes straight to out; any other through a small buffer.
+     */
+    static void block2x8(float[] p, int base, int panelStride, int kEnd, float[] xp, int x0,
+                         float[] out, int o, int os, int valid, int n, boolean acc) {
+        if (!acc && n == TB && valid >= 2 * L) {
+            kernel2x8(p, base, base + panelStride, kEnd, xp, x0, out, o, os);
+            return;
+        }
+        float[] buf = BLOCK.get();
+        kernel2x8(p, base, base + panelStride, kEnd, xp, x0, buf, 0, 2 * L);
+        for (int j = 0; j < n; j++) {
+            put(FloatVector.fromArray(S, buf, j * 2 * L), out, o + j * os, valid, acc);
+            put(FloatVector.fromArray(S, buf, j * 2 * L + L), out, o + j * os + L, valid - L, acc);
+        }
     }
 
     /**
-     * The 2 × 4 register block (8 accumulators), for the tokens or rows a 6-block leaves when 4 or 5
-     * remain: the prefill block of 256 tokens and the SSD's 64-row products both leave 4. Same
-     * parameters as the general {@link #block2x6}.
+     * The register block: 2 panels (at p[base] and p[b1]) × 8 tokens = 16 accumulators, columns
+     * [0, kEnd). Token j's activation for column c is xp[x0 + c·8 + j] (the interleaved packing: one
+     * base register and constant displacements for all eight broadcasts); its 2L outputs are stored
+     * at out[o + j·os ...]. Two columns per loop step, each into the same accumulators, so the sums
+     * are the plain chain over c. As few parameters as will do: with the store rules of
+     * {@link #block2x8} in here too, C2 ran out of registers and spilled an accumulator in the loop.
+     *
+     * <p>Why this shape (engine/BENCHMARKS.md §19): the earlier 2 × 6 block read its six tokens
+     * from six rows of x, and C2 spent two integer ops per broadcast on their addresses plus loop
+     * overhead per column — ~40 instructions per 12 FMAs, so the core's issue width, not its FMA
+     * ports, set the pace. Here one column step is 2 loads, 8 broadcasts and 16 FMAs at fixed
+     * offsets, and the unrolled pair halves the loop overhead. It is also kept a small method
+     * called once per block so that C2 compiles it normally (a long loop in a rarely called method
+     * gets only on-stack-replacement code, in which the Vector API boxes its vectors ~100× slower).
      */
-    private static void block2x4(float[] p, int base, int panelStride, int kEnd, float[] x, int x0, int xs,
-                                 float[] out, int o, int os, int valid, boolean acc) {
-        int b1 = base + panelStride;
-        FloatVector a0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S), b1v = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S), b2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-        int x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs;
-        for (int c = 0; c < kEnd; c++) {
+    private static void kernel2x8(float[] p, int base, int b1, int kEnd, float[] xp, int x0, float[] out, int o, int os) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
+        int c = 0;
+        for (; c + 1 < kEnd; c += 2) {
             FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
             FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
-            FloatVector v = FloatVector.broadcast(S, x[x0 + c]);
-            a0 = w0.fma(v, a0); b0 = w1.fma(v, b0);
-            v = FloatVector.broadcast(S, x[x1 + c]);
-            a1 = w0.fma(v, a1); b1v = w1.fma(v, b1v);
-            v = FloatVector.broadcast(S, x[x2 + c]);
-            a2 = w0.fma(v, a2); b2 = w1.fma(v, b2);
-            v = FloatVector.broadcast(S, x[x3 + c]);
-            a3 = w0.fma(v, a3); b3 = w1.fma(v, b3);
+            int xi = x0 + c * TB;
+            FloatVector v = FloatVector.broadcast(S, xp[xi]); a0 = w0.fma(v, a0); c0 = w1.fma(v, c0);
+            v = FloatVector.broadcast(S, xp[xi + 1]); a1 = w0.fma(v, a1); c1 = w1.fma(v, c1);
+            v = FloatVector.broadcast(S, xp[xi + 2]); a2 = w0.fma(v, a2); c2 = w1.fma(v, c2);
+            v = FloatVector.broadcast(S, xp[xi + 3]); a3 = w0.fma(v, a3); c3 = w1.fma(v, c3);
+            v = FloatVector.broadcast(S, xp[xi + 4]); a4 = w0.fma(v, a4); c4 = w1.fma(v, c4);
+            v = FloatVector.broadcast(S, xp[xi + 5]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
+            v = FloatVector.broadcast(S, xp[xi + 6]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
+            v = FloatVector.broadcast(S, xp[xi + 7]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
+            w0 = FloatVector.fromArray(S, p, base + c * L + L);
+            w1 = FloatVector.fromArray(S, p, b1 + c * L + L);
+            v = FloatVector.broadcast(S, xp[xi + 8]); a0 = w0.fma(v, a0); c0 = w1.fma(v, c0);
+            v = FloatVector.broadcast(S, xp[xi + 9]); a1 = w0.fma(v, a1); c1 = w1.fma(v, c1);
+            v = FloatVector.broadcast(S, xp[xi + 10]); a2 = w0.fma(v, a2); c2 = w1.fma(v, c2);
+            v = FloatVector.broadcast(S, xp[xi + 11]); a3 = w0.fma(v, a3); c3 = w1.fma(v, c3);
+            v = FloatVector.broadcast(S, xp[xi + 12]); a4 = w0.fma(v, a4); c4 = w1.fma(v, c4);
+            v = FloatVector.broadcast(S, xp[xi + 13]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
+            v = FloatVector.broadcast(S, xp[xi + 14]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
+            v = FloatVector.broadcast(S, xp[xi + 15]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
         }
-        put(a0, out, o, valid, acc); put(b0, out, o + L, valid - L, acc); o += os;
-        put(a1, out, o, valid, acc); put(b1v, out, o + L, valid - L, acc); o += os;
-        put(a2, out, o, valid, acc); put(b2, out, o + L, valid - L, acc); o += os;
-        put(a3, out, o, valid, acc); put(b3, out, o + L, valid - L, acc);
-    }
-
-    /**
-     * The register block: 2 panels × 6 tokens over all columns. Kept a small method of its own that
-     * is called once per block: C2 then compiles it normally after a few calls. (A long loop in a
-     * rarely called method gets only on-stack-replacement code, in which the Vector API boxes its
-     * vectors and runs ~100× slower — measured 0.8 vs 95 GFLOP/s on a 32×768 matrix × 252 tokens.)
-     */
-    private static void block2x6(float[] p, int base, int cols, float[] x, int x0, float[] out, int o, int rows, int valid) {
-        block2x6(p, base, L * cols, cols, x, x0, cols, out, o, rows, valid, false);
-    }
-
-    /**
-     * The general register block: panels at p[base] and p[base + panelStride], columns [0, kEnd);
-     * token t's activations at x[x0 + t·xs + c]; token t's outputs at out[o + t·os ...], stored or
-     * (acc) added.
-     */
-    private static void block2x6(float[] p, int base, int panelStride, int kEnd, float[] x, int x0, int xs,
-                                 float[] out, int o, int os, int valid, boolean acc) {
-        int b1 = base + panelStride;
-        int cols = kEnd, rows = os;
-        FloatVector a0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S), b1v = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S), b2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-        FloatVector a4 = FloatVector.zero(S), b4 = FloatVector.zero(S);
-        FloatVector a5 = FloatVector.zero(S), b5 = FloatVector.zero(S);
-        int x1 = x0 + xs, x2 = x1 + xs, x3 = x2 + xs, x4 = x3 + xs, x5 = x4 + xs;
-        for (int c = 0; c < cols; c++) {
+        if (c < kEnd) {
             FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
             FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
-            FloatVector v = FloatVector.broadcast(S, x[x0 + c]);
-            a0 = w0.fma(v, a0); b0 = w1.fma(v, b0);
-            v = FloatVector.broadcast(S, x[x1 + c]);
-            a1 = w0.fma(v, a1); b1v = w1.fma(v, b1v);
-            v = FloatVector.broadcast(S, x[x2 + c]);
-            a2 = w0.fma(v, a2); b2 = w1.fma(v, b2);
-            v = FloatVector.broadcast(S, x[x3 + c]);
-            a3 = w0.fma(v, a3); b3 = w1.fma(v, b3);
-            v = FloatVector.broadcast(S, x[x4 + c]);
-            a4 = w0.fma(v, a4); b4 = w1.fma(v, b4);
-            v = FloatVector.broadcast(S, x[x5 + c]);
-            a5 = w0.fma(v, a5); b5 = w1.fma(v, b5);
+            int xi = x0 + c * TB;
+            FloatVector v = FloatVector.broadcast(S, xp[xi]); a0 = w0.fma(v, a0); c0 = w1.fma(v, c0);
+            v = FloatVector.broadcast(S, xp[xi + 1]); a1 = w0.fma(v, a1); c1 = w1.fma(v, c1);
+            v = FloatVector.broadcast(S, xp[xi + 2]); a2 = w0.fma(v, a2); c2 = w1.fma(v, c2);
+            v = FloatVector.broadcast(S, xp[xi + 3]); a3 = w0.fma(v, a3); c3 = w1.fma(v, c3);
+            v = FloatVector.broadcast(S, xp[xi + 4]); a4 = w0.fma(v, a4); c4 = w1.fma(v, c4);
+            v = FloatVector.broadcast(S, xp[xi + 5]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
+            v = FloatVector.broadcast(S, xp[xi + 6]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
+            v = FloatVector.broadcast(S, xp[xi + 7]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
         }
-        put(a0, out, o, valid, acc); put(b0, out, o + L, valid - L, acc); o += rows;
-        put(a1, out, o, valid, acc); put(b1v, out, o + L, valid - L, acc); o += rows;
-        put(a2, out, o, valid, acc); put(b2, out, o + L, valid - L, acc); o += rows;
-        put(a3, out, o, valid, acc); put(b3, out, o + L, valid - L, acc); o += rows;
-        put(a4, out, o, valid, acc); put(b4, out, o + L, valid - L, acc); o += rows;
-        put(a5, out, o, valid, acc); put(b5, out, o + L, valid - L, acc);
+        a0.intoArray(out, o); c0.intoArray(out, o + L); o += os;
+        a1.intoArray(out, o); c1.intoArray(out, o + L); o += os;
+        a2.intoArray(out, o); c2.intoArray(out, o + L); o += os;
+        a3.intoArray(out, o); c3.intoArray(out, o + L); o += os;
+        a4.intoArray(out, o); c4.intoArray(out, o + L); o += os;
+        a5.intoArray(out, o); c5.intoArray(out, o + L); o += os;
+        a6.intoArray(out, o); c6.intoArray(out, o + L); o += os;
+        a7.intoArray(out, o); c7.intoArray(out, o + L);
     }
 
     private static void put(FloatVector v, float[] out, int off, int valid, boolean acc) {
@@ -235,18 +270,19 @@ final class VectorKernels {
      * L per panel), inner the weight columns, a's rows the tokens (broadcast). Each group of 2L
      * columns of b is copied into {@code pack} in the panel layout (panel 0 at 0, panel 1 at
      * L·inner; row k of a panel at k·L, a constant stride, so the loads' bounds checks leave the
-     * loop; the last group's missing columns are zero), then the same 2 × 6 register block runs
-     * over the rows of a, 6 at a time, adding into out ({@link #groupRows}).
+     * loop; the last group's missing columns are zero), then the same 2 × 8 register block runs
+     * over the rows of a (packed as the matmul's tokens are), 8 at a time, adding into out ({@link #groupRows}).
      * {@code pack} holds at least 2L·inner floats ({@link VectorOps#PACK_PER_INNER}·inner).
      */
     static void mulAddStrided(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                               float[] b, int bOff, int bStride, int rows, int inner, int cols,
                               boolean lowerTriangular, float[] pack) {
         int ps = L * inner;
+        float[] ap = packRows(ROWS, a, aOff, aStride, rows, inner);
         for (int j0 = 0; j0 < cols; j0 += 2 * L) {
             int valid = Math.min(2 * L, cols - j0);
             packGroup(pack, 0, b, bOff + j0, bStride, 1, inner, valid);
-            groupRows(out, oOff + j0, oStride, a, aOff, aStride, pack, 0, ps, rows, inner, valid, lowerTriangular);
+            groupRows(out, oOff + j0, oStride, ap, pack, 0, ps, rows, inner, valid, lowerTriangular);
         }
     }
 
@@ -293,53 +329,22 @@ final class VectorKernels {
     static void mulAddPacked(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,
                              float[] pack, int rows, int inner, int cols, boolean lowerTriangular) {
         int ps = L * inner;
+        float[] ap = packRows(ROWS, a, aOff, aStride, rows, inner);
         for (int j0 = 0, g = 0; j0 < cols; j0 += 2 * L, g += 2 * ps) {
-            groupRows(out, oOff + j0, oStride, a, aOff, aStride, pack, g, ps, rows, inner, Math.min(2 * L, cols - j0), lowerTriangular);
+            groupRows(out, oOff + j0, oStride, ap, pack, g, ps, rows, inner, Math.min(2 * L, cols - j0), lowerTriangular);
         }
     }
 
     /**
-     * All rows of a against one packed group (panels at p[base], p[base + ps]): the 2 × 6 register
-     * block over 6 rows at a time, a 2 × 4 block for 4 or 5 left, the last ones one by one.
+     * All rows of a (packed by {@link #packRows}) against one packed group (panels at p[base],
+     * p[base + ps]): the 2 × 8 register block over 8 rows at a time, adding into out; with the
+     * causal mask a block of rows i .. i+7 stops at column i + 8.
      */
-    private static void groupRows(float[] out, int o0, int oStride, float[] a, int aOff, int aStride,
-                                  float[] p, int base, int ps, int rows, int inner, int valid, boolean lowerTriangular) {
-        int i = 0;
-        for (; i + TB <= rows; i += TB) {
+    private static void groupRows(float[] out, int o0, int oStride, float[] ap, float[] p, int base, int ps,
+                                  int rows, int inner, int valid, boolean lowerTriangular) {
+        for (int i = 0; i < rows; i += TB) {
             int kEnd = lowerTriangular ? Math.min(inner, i + TB) : inner;
-            block2x6(p, base, ps, kEnd, a, aOff + i * aStride, aStride, out, o0 + i * oStride, oStride, valid, true);
+            block2x8(p, base, ps, kEnd, ap, i * inner, out, o0 + i * oStride, oStride, valid, Math.min(TB, rows - i), true);
         }
-        if (i + 4 <= rows) {
-            int kEnd = lowerTriangular ? Math.min(inner, i + 4) : inner;
-            block2x4(p, base, ps, kEnd, a, aOff + i * aStride, aStride, out, o0 + i * oStride, oStride, valid, true);
-            i += 4;
-        }
-        for (; i < rows; i++) {
-            int kEnd = lowerTriangular ? Math.min(inner, i + 1) : inner;
-            rowAdd(p, base, ps, kEnd, a, aOff + i * aStride, out, o0 + i * oStride, valid);
-        }
-    }
-
-    /** One row of the strided product over one packed group: 4 FMA chains (two k per step). */
-    private static void rowAdd(float[] p, int base, int ps, int kEnd, float[] a, int a0, float[] out, int o, int valid) {
-        ps += base;
-        FloatVector x0 = FloatVector.zero(S), x1 = FloatVector.zero(S);
-        FloatVector y0 = FloatVector.zero(S), y1 = FloatVector.zero(S);
-        int k = 0;
-        for (; k + 1 < kEnd; k += 2) {
-            FloatVector v = FloatVector.broadcast(S, a[a0 + k]);
-            FloatVector u = FloatVector.broadcast(S, a[a0 + k + 1]);
-            x0 = FloatVector.fromArray(S, p, base + k * L).fma(v, x0);
-            x1 = FloatVector.fromArray(S, p, ps + k * L).fma(v, x1);
-            y0 = FloatVector.fromArray(S, p, base + k * L + L).fma(u, y0);
-            y1 = FloatVector.fromArray(S, p, ps + k * L + L).fma(u, y1);
-        }
-        if (k < kEnd) {
-            FloatVector v = FloatVector.broadcast(S, a[a0 + k]);
-            x0 = FloatVector.fromArray(S, p, base + k * L).fma(v, x0);
-            x1 = FloatVector.fromArray(S, p, ps + k * L).fma(v, x1);
-        }
-        storeAdd(x0.add(y0), out, o, valid);
-        storeAdd(x1.add(y1), out, o + L, valid - L);
     }
 }

@@ -25,6 +25,10 @@ public final class VectorOps {
 
         float expShiftSum(float[] x, int off, int n, float shift);
 
+        void silu(float[] x, int off, int n);
+
+        void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n);
+
         void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale);
 
         void weightedRowSum(float[] out, int oOff, float[] w, int wOff, float[] x, int xOff, int stride, int rows, int n);
@@ -117,6 +121,23 @@ public final class VectorOps {
      * and Math.exp costs ~9 ns, more than the score itself at attention's head sizes.
      */
     public static float expShiftSum(float[] x, int off, int n, float shift) { return IMPL.expShiftSum(x, off, n, shift); }
+
+    /**
+     * x[off+i] = silu(x[off+i]) = x·σ(x) for i &lt; n. The vector path takes exp(−x) from the same
+     * polynomial as {@link #expShiftSum} (relative error ~1e-7) and gives 0 below x = −88.7 (where
+     * the true value, under 3e-37, is a float subnormal or less): SiLU runs on every conv output and
+     * every gate of every Mamba-2 layer, 3,328 values a token on the mamba2-130m shape, and Math.exp
+     * at ~9 ns each made it ~10% of prefill (engine/BENCHMARKS.md §19).
+     */
+    public static void silu(float[] x, int off, int n) { IMPL.silu(x, off, n); }
+
+    /**
+     * out[oOff+i] = silu(z[zOff+i]) · y[yOff+i] for i &lt; n (a gated product: Mamba-2's y ⊙ silu(z),
+     * SwiGLU's silu(gate) ⊙ up); out may be y or z itself. SiLU as in {@link #silu}.
+     */
+    public static void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n) {
+        IMPL.siluMul(out, oOff, z, zOff, y, yOff, n);
+    }
 
     /** Slots per block of {@link #dotBlocked}'s key layout. */
     public static final int KEY_BLOCK = 16;

@@ -3,6 +3,7 @@ package ai.taipan.engine.layers;
 import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Matrix;
 import ai.taipan.engine.kernel.Parallel;
+import ai.taipan.engine.kernel.VectorOps;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Weights;
 import ai.taipan.engine.trace.Tracer;
@@ -176,7 +177,7 @@ public final class Mamba2Layer implements Layer {
                     out[o + c] = acc;
                 }
             }
-            for (int c = 0; c < convDim; c++) out[o + c] = Ops.silu(out[o + c]);
+            VectorOps.silu(out, o, convDim);
         }
     }
 
@@ -226,7 +227,7 @@ public final class Mamba2Layer implements Layer {
     private void gatedNormTokens(Workspace ws, int lo, int hi) {
         for (int t = lo; t < hi; t++) {
             int yo = t * dInner, zo = t * dInProj;
-            for (int i = 0; i < dInner; i++) ws.y[yo + i] *= Ops.silu(ws.zxbcdt[zo + i]);
+            VectorOps.siluMul(ws.y, yo, ws.zxbcdt, zo, ws.y, yo, dInner);
             for (int g0 = 0; g0 < dInner; g0 += normGroup) {
                 Ops.rmsNorm(ws.y, yo + g0, ws.y, yo + g0, gateNormW, g0, normGroup, eps);
             }

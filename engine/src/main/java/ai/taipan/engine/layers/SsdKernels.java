@@ -41,7 +41,7 @@ final class SsdKernels {
      * out[oOff + i·oStride + j] += Σ_k a[aOff + i·aStride + k] · b[bOff + k·bStride + j]
      * for i &lt; rows, j &lt; cols, k &lt; inner (k ≤ i with {@code lowerTriangular}, the SSD's
      * causal mask). Runs on the kernels' own micro-kernel ({@link VectorOps#mulAdd}: the matmul's
-     * 2 × 6 register block over packed panels; scalar loop without the Vector API), so the SSD has
+     * 2 × 8 register block over packed panels; scalar loop without the Vector API), so the SSD has
      * no GEMM kernel of its own. {@code pack}: at least {@link #PACK_PER_INNER}·inner floats.
      */
     static void mulAdd(float[] out, int oOff, int oStride, float[] a, int aOff, int aStride,

@@ -2,6 +2,7 @@ package ai.taipan.engine.layers;
 
 import ai.taipan.engine.kernel.Matrices;
 import ai.taipan.engine.kernel.Matrix;
+import ai.taipan.engine.kernel.VectorOps;
 import ai.taipan.engine.model.ModelConfig;
 import ai.taipan.engine.model.Weights;
 
@@ -30,7 +31,7 @@ final class SwiGlu {
         Ops.rmsNormRows(ws.u, ws.h, normW, T, D, eps);          // x (T, D)
         Ops.project(gate, ws.mlpGate, 0, ws.u, 0, T);           // (T, I)
         Ops.project(up, ws.mlpUp, 0, ws.u, 0, T);               // (T, I)
-        for (int i = 0; i < T * I; i++) ws.mlpGate[i] = Ops.silu(ws.mlpGate[i]) * ws.mlpUp[i];
+        VectorOps.siluMul(ws.mlpGate, 0, ws.mlpGate, 0, ws.mlpUp, 0, T * I);
         Ops.project(down, ws.out, 0, ws.mlpGate, 0, T);         // (T, D)
         for (int i = 0; i < T * D; i++) ws.h[i] += ws.out[i];
     }

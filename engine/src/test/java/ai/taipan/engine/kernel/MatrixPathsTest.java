@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every kernel path against a plain reference loop in double, on odd sizes (1 … 257: not multiples
- * of the 8/16-lane vectors, nor of the 2-panel groups) and 1–9 tokens (around the 6-token register
- * block). Half storage is checked against the reference on the rounded weights, so the only
+ * of the 8/16-lane vectors, nor of the 2-panel groups) and 1–17 tokens (around the 8-token register
+ * block), and 300 tokens on two shapes (past the vector matmul's 256-token chunk). Half storage is checked against the reference on the rounded weights, so the only
  * difference left is float summation: |out − ref| ≤ 1e-6 + 1e-5·Σ_c |w_rc·x_c| (the float error
  * bound scales with the sum of magnitudes, not with |ref|, which cancellation can make ~0).
  */
@@ -116,9 +117,37 @@ class MatrixPathsTest {
                 assertEquals(expected, m.getClass());
                 assertEquals(storage, m.dtype());
                 double[] ref = referenceWeights(m, rows, cols);
-                // tokens 1..9 on a few shapes, 1 and 7 on the rest: covers the 6-token block and its tail
+                // tokens 1..17 on a few shapes, 1, 7, 8 and 9 on the rest: the 8-token block and its tail
                 boolean full = rows == 33 || rows == 257 || cols == 17;
-                for (int t = 1; t <= 9; t++) if (full || t == 1 || t == 7) check(m, ref, rnd, t);
+                for (int t = 1; t <= 17; t++) if (full || t == 1 || (t >= 7 && t <= 9)) check(m, ref, rnd, t);
+                if ((rows == 33 && cols == 65) || (rows == 65 && cols == 7)) check(m, ref, rnd, 300);
+            }
+        }
+    }
+
+    /**
+     * The vector paths give a token the same floats, bit for bit, whatever else is in the call:
+     * matvec alone, or matmul among 2, 5, 8, 9, 13 or 300 tokens at any place (one FMA chain per
+     * output, in column order, in every kernel); Session.prefill's last-token logits rely on it.
+     */
+    @Test
+    void vectorTokenOutputsDoNotDependOnTheBatch() {
+        Random rnd = new Random(5);
+        for (DType dt : new DType[]{DType.F32, DType.BF16, DType.F16}) {
+            for (int[] shape : new int[][]{{33, 65}, {257, 17}, {40, 768}}) {
+                int rows = shape[0], cols = shape[1];
+                Matrix m = Matrices.of(randomWeights(rnd, rows * cols), rows, cols, dt, Kernels.Path.VECTOR);
+                for (int tokens : new int[]{2, 5, 8, 9, 13, 300}) {
+                    float[] x = new float[tokens * cols];
+                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                    float[] all = new float[tokens * rows], one = new float[rows];
+                    m.matmul(all, 0, x, 0, tokens);
+                    for (int t : new int[]{0, tokens / 2, tokens - 1}) {
+                        m.matvec(one, 0, x, t * cols);
+                        assertArrayEquals(one, java.util.Arrays.copyOfRange(all, t * rows, (t + 1) * rows),
+                                dt + " " + rows + "x" + cols + ": token " + t + " of " + tokens);
+                    }
+                }
             }
         }
     }

@@ -97,6 +97,26 @@ class VectorOpsTest {
                 assertEquals(want, ex[i], tol, name + " expShiftSum n=" + n + " i=" + i + " x=" + ex0[i]);
             }
             assertEquals(wantSum, gotSum, 1e-6 * wantSum + 1e-37, name + " expShiftSum's sum n=" + n);
+            // SiLU in place and the gated product, against x/(1 + e^-x) in double, from -120 to +120
+            // (and extremes): relative 3e-7, or 1e-36 absolute where the value is below the float range
+            float[] sx = new float[n + 3];
+            for (int i = 0; i < sx.length; i++) sx[i] = (float) (rnd.nextDouble() * 240 - 120);
+            if (n > 3) { sx[1] = -1e30f; sx[2] = 1e30f; sx[3] = 0f; }
+            float[] sx0 = sx.clone(), gy = random(rnd, n + 3), prod = new float[n + 5];
+            ops.silu(sx, 1, n);
+            ops.siluMul(prod, 2, sx0, 1, gy, 0, n);
+            for (int i = 0; i < sx.length; i++) {
+                boolean inside = i >= 1 && i < 1 + n;
+                double want = inside ? sx0[i] / (1 + Math.exp(-(double) sx0[i])) : sx0[i];
+                assertEquals(want, sx[i], inside ? 3e-7 * Math.abs(want) + 1e-36 : 0, name + " silu n=" + n + " x=" + sx0[i]);
+                if (inside) {
+                    double wantProd = want * gy[i - 1];
+                    assertEquals(wantProd, prod[i + 1], 4e-7 * Math.abs(wantProd) + 1e-36, name + " siluMul n=" + n + " x=" + sx0[i]);
+                }
+            }
+            assertEquals(0f, prod[0], 0f);
+            assertEquals(0f, prod[1], 0f);
+            assertEquals(0f, prod[n + 2], 0f);
             float[] s = a.clone();
             ops.scale(s, aOff, n, alpha);
             for (int i = 0; i < s.length; i++) {

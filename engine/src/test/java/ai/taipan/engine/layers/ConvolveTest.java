@@ -41,8 +41,9 @@ class ConvolveTest {
                     layer.convolvePlain(plain, s1.conv, T);
                     layer.convolve(fast, s2.conv, T);
                     String what = "K " + kernel + ", bias " + bias + ", T " + T;
+                    // the fast path's SiLU is the vector one (VectorOps.silu: exp by a polynomial, ~1e-7 relative)
                     assertArrayEquals(java.util.Arrays.copyOf(plain.xbc, T * c.convDim),
-                            java.util.Arrays.copyOf(fast.xbc, T * c.convDim), what + ": xBC");
+                            java.util.Arrays.copyOf(fast.xbc, T * c.convDim), 2e-6f, what + ": xBC");
                     assertArrayEquals(s1.conv, s2.conv, what + ": conv state");
                 }
             }
