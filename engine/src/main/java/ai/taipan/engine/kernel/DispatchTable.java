@@ -60,14 +60,28 @@ public final class DispatchTable {
             Objects.requireNonNull(path);
         }
 
-        /** The entry for measured times: the faster path wins (a tie goes to the vector kernels: no ND4J start-up). */
+        /**
+         * The entry for measured times: ND4J wins only when it is at least {@link #ND4J_MARGIN} faster
+         * (its time below (1 − margin) × the vector time); otherwise, ties included, the vector kernels.
+         */
         public static Entry measured(DType dtype, int rows, int cols, int tokens, double vectorMicros, double nd4jMicros) {
-            Kernels.Path p = !Double.isNaN(nd4jMicros) && nd4jMicros < vectorMicros ? Kernels.Path.ND4J : Kernels.Path.VECTOR;
+            Kernels.Path p = !Double.isNaN(nd4jMicros) && nd4jMicros < (1 - ND4J_MARGIN) * vectorMicros
+                    ? Kernels.Path.ND4J : Kernels.Path.VECTOR;
             return new Entry(dtype, rows, cols, tokens, vectorMicros, nd4jMicros, p);
         }
 
         String key() { return dtype.name() + " " + rows + "x" + cols + " T=" + tokens; }
     }
+
+    /**
+     * How much faster ND4J must be on a product, alone, to be chosen for it (10%). Why a margin: a
+     * product timed alone is not the product in the model, where ND4J's OpenMP threads share the
+     * cores with ours and a second copy of the weights competes for cache. Measured (engine/BENCHMARKS.md
+     * §19): a calibration that found 768×1536 × 256 at 3.26 ms on ND4J against 3.27 on the vector
+     * block sent out_proj there, and in the model that projection then took 346 ms a 512-token prefill
+     * against 205–256 ms on the vector block (2 threads); a noisy in-model check did not catch it.
+     */
+    public static final double ND4J_MARGIN = 0.10;
 
     /** What the machine was when the table was measured; a table from another machine is not applied. */
     public record Machine(String cpu, int cores, int kernelThreads) {
@@ -238,7 +252,8 @@ public final class DispatchTable {
             Entry e = new Entry(d, rows, cols, tokens, vus, nus, p);
             if (Entry.measured(d, rows, cols, tokens, vus, nus).path() != p) {
                 throw new DispatchTableException(file, where + ".path: says " + ps + " but its own timings say otherwise (vector "
-                        + vus + " µs, nd4j " + (Double.isNaN(nus) ? "none" : nus + " µs") + ")");
+                        + vus + " µs, nd4j " + (Double.isNaN(nus) ? "none" : nus + " µs")
+                        + "; ND4J is chosen only when at least 10% faster): rerun taipan bench --calibrate");
             }
             if (!keys.add(e.key())) throw new DispatchTableException(file, where + ": a second entry for " + e.key());
             list.add(e);

@@ -205,6 +205,21 @@ class DispatchTableTest {
         assertEquals(VectorF32Matrix.class, Matrices.of(new float[6], 2, 3, DType.F32, Kernels.Path.AUTO).getClass());
     }
 
+    /** ND4J is chosen only when at least 10% faster; a file that claims it on less is refused, naming the rule. */
+    @Test
+    void nd4jNeedsAMargin() throws Exception {
+        assertEquals(Kernels.Path.VECTOR, e(DType.F32, 768, 1536, 256, 3270.2, 3259.1).path());   // §19's coin flip
+        assertEquals(Kernels.Path.VECTOR, e(DType.F32, 768, 1536, 256, 1000.0, 900.5).path());
+        assertEquals(Kernels.Path.ND4J, e(DType.F32, 768, 1536, 256, 1000.0, 899.5).path());
+        DispatchTable t = new DispatchTable(new DispatchTable.Machine("cpu x", 2, 2),
+                List.of(e(DType.F32, 768, 1536, 256, 1000.0, 899.5)));
+        Path f = dir.resolve("margin.json");
+        t.write(f);
+        Files.writeString(f, Files.readString(f).replace("899.5", "950.0"));   // "nd4j" kept on a 5% lead
+        DispatchTable.DispatchTableException x = assertThrows(DispatchTable.DispatchTableException.class, () -> DispatchTable.read(f));
+        assertTrue(x.getMessage().contains("at least 10% faster"), x.getMessage());
+    }
+
     @Test
     void calibrationMeasuresBothPathsAndWritesAValidTable() {
         List<KernelCalibration.Shape> shapes = List.of(new KernelCalibration.Shape(33, 17), new KernelCalibration.Shape(5, 70));
@@ -212,7 +227,7 @@ class DispatchTableTest {
         assertEquals(4, t.entries().size());
         for (DispatchTable.Entry x : t.entries()) {
             assertTrue(x.vectorMicros() > 0 && x.nd4jMicros() > 0, x.toString());
-            assertEquals(x.nd4jMicros() < x.vectorMicros() ? Kernels.Path.ND4J : Kernels.Path.VECTOR, x.path(), x.toString());
+            assertEquals(x.nd4jMicros() < 0.9 * x.vectorMicros() ? Kernels.Path.ND4J : Kernels.Path.VECTOR, x.path(), x.toString());
         }
         Path f = tableFile();
         KernelCalibration.writeMerged(f, t);
