@@ -155,6 +155,19 @@ class RetrievalAccuracyTest {
             assertTrue(pts.get(i + 2).accuracy() < 0.2, "random model: " + pts.get(i + 2));
         }
 
+        // a context below the task's minimum (MQAR: two entries) is left out and the message says so;
+        // when every context is too short, an error that names the minimum and no points
+        vm.compare().runAccuracy(new int[]{4, 256}, 1);
+        assertEquals(List.of(), dialogs.errors);
+        assertEquals(2, vm.compare().accuracy().size());
+        for (AccuracyPoint p : vm.compare().accuracy()) assertEquals(256, p.contextLength());
+        assertTrue(vm.compare().messageProperty().get().contains("1 context below the task's minimum"), vm.compare().messageProperty().get());
+        vm.compare().runAccuracy(new int[]{4}, 1);
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).contains("needs a context of at least"), dialogs.errors.get(0));
+        assertTrue(vm.compare().accuracy().isEmpty());
+        dialogs.errors.clear();
+
         // phonebook's evidence cannot lie within 16 tokens of its answer: the engine's message, no points
         vm.compare().taskProperty().set("phonebook");
         vm.compare().maxDistanceProperty().set(16);

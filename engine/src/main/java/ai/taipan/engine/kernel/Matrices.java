@@ -108,18 +108,17 @@ public final class Matrices {
      * applies.
      *
      * <p>AUTO with a dispatch table ({@link Kernels#dispatchTable()}, measured on this machine by
-     * {@code taipan bench --calibrate}) that found ND4J faster for some call on this F32 shape gets a
-     * {@link DispatchMatrix}, which routes each call by its token count (see {@link #of(float[], int, int, DType, Kernels.Path)}).
+     * {@code taipan bench --calibrate}) that found ND4J at least 10% faster for some call on this F32
+     * shape ({@link DispatchTable#ND4J_MARGIN}) gets a {@link DispatchMatrix}, which routes each call by
+     * its token count (see {@link #of(float[], int, int, DType, Kernels.Path)}).
      * Without one, AUTO → VECTOR whenever the module is present (else SCALAR): the default never
-     * guesses in ND4J's favour. Measured per core (thread CPU
-     * time, 1 thread, OMP_NUM_THREADS=1; the 2-core machine was shared, so wall times were not
-     * usable): matvec, the decode op, is 3–5× faster on the vector panels than through Nd4j.gemm
-     * (768×1536: 171 vs 485 µs; 64×64: 0.29 vs 22 µs); matmul at 64–256 tokens reaches 60–95 GFLOP/s
-     * on the panels against 85–125 for OpenBLAS. ND4J is not chosen automatically even there: matmuls
-     * were ~10% of a pp512 profile, its first use unpacks ~400 MB, it would hold a second copy of
-     * the weights, and its OpenMP threads would share the 2 cores with ours (that interference was
-     * not measured). Force it with
-     * {@code taipan.kernels=nd4j}. See engine/BENCHMARKS.md for the JMH figures.
+     * guesses in ND4J's favour. Measured per core (thread CPU time, 1 thread, OMP_NUM_THREADS=1):
+     * matvec, the decode op, is 3–5× faster on the vector panels than through Nd4j.gemm (768×1536:
+     * 171 vs 485 µs; 64×64: 0.29 vs 22 µs); matmul at 256 tokens on the 2 × 8 block reaches 79–102
+     * GFLOP/s, level with OpenBLAS alone — and in the model ND4J's OpenMP threads share the 2 cores
+     * with ours: out_proj through ND4J took 346 ms of a 512-token prefill against 205–256 ms on the
+     * vector block (engine/BENCHMARKS.md §19). Its first use also unpacks ~400 MB and it holds a second
+     * copy of the weights. Force it with {@code taipan.kernels=nd4j}.
      */
     static Kernels.Path choose(Kernels.Path requested, DType storage, int rows, int cols) {
         switch (requested) {

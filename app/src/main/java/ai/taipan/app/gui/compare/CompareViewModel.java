@@ -154,17 +154,25 @@ public class CompareViewModel {
             @Override
             protected Integer call() {
                 SyntheticTask t = DataSpec.task(spec, null);   // a bad spec (distance below the task's minimum) fails here
+                // contexts too short for the task are left out, and said so (not skipped silently)
+                int min = t.minContextLength();
+                int[] run = java.util.stream.IntStream.of(contexts).filter(c -> c >= min).toArray();
+                if (run.length == 0) {
+                    throw new IllegalArgumentException("task " + spec + " needs a context of at least " + min
+                            + " tokens; the contexts chosen go up to " + java.util.stream.IntStream.of(contexts).max().orElse(0));
+                }
+                String left = run.length == contexts.length ? "" : String.format(" (%d context%s below the task's minimum of %d tokens left out)",
+                        contexts.length - run.length, contexts.length - run.length == 1 ? "" : "s", min);
                 int n = 0;
                 for (LoadedModel m : p) {
                     ScoringModel sm = score.apply(m);
-                    for (int c : contexts) {
+                    for (int c : run) {
                         if (isCancelled()) return n;
-                        if (c < t.minContextLength()) continue;
                         AccuracyPoint a = RetrievalService.accuracy(m, sm, t, c, samples, RetrievalService.SEED);
                         publish(() -> accuracy.add(a));
                         n++;
-                        updateProgress(n, 2.0 * contexts.length, String.format("%s: %s at %d: %.1f%% of %d answers",
-                                spec, m.name(), c, 100 * a.accuracy(), a.trials()));
+                        updateProgress(n, 2.0 * run.length, String.format("%s: %s at %d: %.1f%% of %d answers%s",
+                                spec, m.name(), c, 100 * a.accuracy(), a.trials(), left));
                     }
                 }
                 return n;
