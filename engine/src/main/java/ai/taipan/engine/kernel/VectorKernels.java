@@ -183,7 +183,7 @@ final class VectorKernels {
      * [0, kEnd). Token j's activation for column c is xp[x0 + c·8 + j] (the interleaved packing: one
      * base register and constant displacements for all eight broadcasts); its 2L outputs are stored
      * at out[o + j·os ...]. Two columns per loop step, each into the same accumulators, so the sums
-     * are the plain chain over c. As few parameters as will do: with the store rules of
+     * are the plain chain over c; an odd last column is added after the stores. As few parameters as will do: with the store rules of
      * {@link #block2x8} in here too, C2 ran out of registers and spilled an accumulator in the loop.
      *
      * <p>Why this shape (engine/BENCHMARKS.md §19): the earlier 2 × 6 block read its six tokens
@@ -199,6 +199,8 @@ final class VectorKernels {
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
         int c = 0;
         for (; c + 1 < kEnd; c += 2) {
+            // two columns a step, written out: a constant-trip inner loop over the pair compiled ~4%
+            // slower on 3352×768 (KernelProbe, three alternating pairs)
             FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
             FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
             int xi = x0 + c * TB;
@@ -221,19 +223,6 @@ final class VectorKernels {
             v = FloatVector.broadcast(S, xp[xi + 14]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
             v = FloatVector.broadcast(S, xp[xi + 15]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
         }
-        if (c < kEnd) {
-            FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
-            FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
-            int xi = x0 + c * TB;
-            FloatVector v = FloatVector.broadcast(S, xp[xi]); a0 = w0.fma(v, a0); c0 = w1.fma(v, c0);
-            v = FloatVector.broadcast(S, xp[xi + 1]); a1 = w0.fma(v, a1); c1 = w1.fma(v, c1);
-            v = FloatVector.broadcast(S, xp[xi + 2]); a2 = w0.fma(v, a2); c2 = w1.fma(v, c2);
-            v = FloatVector.broadcast(S, xp[xi + 3]); a3 = w0.fma(v, a3); c3 = w1.fma(v, c3);
-            v = FloatVector.broadcast(S, xp[xi + 4]); a4 = w0.fma(v, a4); c4 = w1.fma(v, c4);
-            v = FloatVector.broadcast(S, xp[xi + 5]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
-            v = FloatVector.broadcast(S, xp[xi + 6]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
-            v = FloatVector.broadcast(S, xp[xi + 7]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
-        }
         a0.intoArray(out, o); c0.intoArray(out, o + L); o += os;
         a1.intoArray(out, o); c1.intoArray(out, o + L); o += os;
         a2.intoArray(out, o); c2.intoArray(out, o + L); o += os;
@@ -242,6 +231,17 @@ final class VectorKernels {
         a5.intoArray(out, o); c5.intoArray(out, o + L); o += os;
         a6.intoArray(out, o); c6.intoArray(out, o + L); o += os;
         a7.intoArray(out, o); c7.intoArray(out, o + L);
+        if (c < kEnd) {
+            // an odd last column, added to what was just stored: the same FMA the loop would have
+            // made (a float stored and reloaded is the same float), so still one chain per output
+            FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
+            FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
+            for (int j = 0, q = o - (TB - 1) * os; j < TB; j++, q += os) {
+                FloatVector v = FloatVector.broadcast(S, xp[x0 + c * TB + j]);
+                w0.fma(v, FloatVector.fromArray(S, out, q)).intoArray(out, q);
+                w1.fma(v, FloatVector.fromArray(S, out, q + L)).intoArray(out, q + L);
+            }
+        }
     }
 
     private static void put(FloatVector v, float[] out, int off, int valid, boolean acc) {
