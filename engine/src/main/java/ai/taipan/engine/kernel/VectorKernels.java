@@ -115,6 +115,11 @@ final class VectorKernels {
     }
 
     /** Tokens per matmul chunk: the packed activations of one chunk stay in L2 beside a group's panels. */
+    /**
+     * Tokens per matmul chunk, packed once and shared by all groups: 256 × 768 floats (768 KB) stay in
+     * L2 beside a group's panels; chunks of 64 … 512 KB of activations changed nothing measurable
+     * (engine/BENCHMARKS.md §19), and the chunk bounds the packing scratch whatever the token count.
+     */
     static final int CHUNK = 256;
 
     private static final ThreadLocal<float[]> TOKENS = ThreadLocal.withInitial(() -> new float[0]);
@@ -183,8 +188,9 @@ final class VectorKernels {
      * [0, kEnd). Token j's activation for column c is xp[x0 + c·8 + j] (the interleaved packing: one
      * base register and constant displacements for all eight broadcasts); its 2L outputs are stored
      * at out[o + j·os ...]. Two columns per loop step, each into the same accumulators, so the sums
-     * are the plain chain over c; an odd last column is added after the stores. As few parameters as will do: with the store rules of
-     * {@link #block2x8} in here too, C2 ran out of registers and spilled an accumulator in the loop.
+     * are the plain chain over c; an odd last column is added after the stores. As few parameters
+     * as will do: with the store rules of {@link #block2x8} in here too, C2 ran out of registers and
+     * spilled an accumulator in the loop.
      *
      * <p>Why this shape (engine/BENCHMARKS.md §19): the earlier 2 × 6 block read its six tokens
      * from six rows of x, and C2 spent two integer ops per broadcast on their addresses plus loop
