@@ -117,8 +117,8 @@ final class VectorKernels {
     /** Tokens per matmul chunk: the packed activations of one chunk stay in L2 beside a group's panels. */
     /**
      * Tokens per matmul chunk, packed once and shared by all groups: 256 × 768 floats (768 KB) stay in
-     * L2 beside a group's panels; chunks of 64 … 512 KB of activations changed nothing measurable
-     * (engine/BENCHMARKS.md §19), and the chunk bounds the packing scratch whatever the token count.
+     * L2 beside a group's panels; chunks of 40 to 256 tokens (120 KB to 1.5 MB packed) changed nothing
+     * measurable (engine/BENCHMARKS.md §19), and the chunk bounds the packing scratch whatever the token count.
      */
     static final int CHUNK = 256;
 
