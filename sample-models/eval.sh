@@ -6,9 +6,9 @@
 # Per model, two `taipan eval` runs (same examples for every model: seed 0), in the background,
 # one per model at once; tables go to MODEL_DIR/eval*.txt, JSON to MODEL_DIR/eval*.json, progress
 # to runs/NAME.eval*.log:
-#   eval         evidence within MAX_DISTANCE (128) tokens of the answer (= taipan-small's SAL window)
-#                while the context grows from the training length (256) to 16K, with the exact match
-#                split by recall distance (< 16, 16-64, 64-128);
+#   eval         evidence within MAX_DISTANCE (256) tokens of the answer (= taipan-small's SAL window)
+#                while the context grows from the training length (512) to 16K, with the exact match
+#                split by recall distance (< 16, 16-64, 64-128, 128-256);
 #                plus held-out bits/byte at 256, 1K and 4K (48 windows each: the models' text differs by
 #                ~0.01 bits/byte, which 8 windows cannot resolve — README, "What was tried" 16).
 #   eval-anywhere  evidence anywhere in the context (the classic setting), 256 and 1K.
@@ -17,10 +17,11 @@
 #                  itself contributes to each number.
 set -euo pipefail
 taipan="${TAIPAN:-./taipan}"   # e.g. TAIPAN="java --add-modules jdk.incubator.vector -jar path/to/taipan.jar"
-# the shipped models' protocol (rounds 5-7: taipan-small's SAL window is 128, training sequences 256);
-# round 4's window-512 models were scored with MAX_DISTANCE=512 TASK_CONTEXTS=1024,4096,16384
-MAX_DISTANCE="${MAX_DISTANCE:-128}"                    # evidence at most this many tokens before the answer
-TASK_CONTEXTS="${TASK_CONTEXTS:-256,1024,4096,16384}"  # the last is left out for models with full attention
+# the shipped models' protocol (round 8: taipan-small's SAL window is 256, the last training sequences 512);
+# rounds 5-7 (window 128) were scored with MAX_DISTANCE=128 TASK_CONTEXTS=256,1024,4096,16384, round 4's
+# window-512 models with MAX_DISTANCE=512 TASK_CONTEXTS=1024,4096,16384
+MAX_DISTANCE="${MAX_DISTANCE:-256}"                     # evidence at most this many tokens before the answer
+TASK_CONTEXTS="${TASK_CONTEXTS:-512,2048,8192,16384}"   # the last is left out for models with full attention
 K=sample-models/data/kjv.txt
 [ -f "$K" ] || { echo "eval.sh: $K is missing: run sample-models/data/prepare.sh first" >&2; exit 1; }
 if [ $# -eq 0 ]; then set -- sample-models/taipan-small sample-models/mamba2-small sample-models/transformer-small; fi

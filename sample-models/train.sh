@@ -4,7 +4,7 @@
 #
 #   sample-models/train.sh [RUNS]     default: runs/
 #
-# Round 7 = four phases per model, the same data, seeds and token budget for all three:
+# Round 8 = five phases per model, the same data, seeds and token budget for all three:
 #   phase 1 (round 3's recipe): 4,000 steps of batch 8 x 256 from scratch, lr 3e-3, seed 1, on 30% KJV
 #     text (with its chapter:verse numbers) + 35% MQAR with the evidence within 16 tokens + 35% within 64;
 #     taipan-small's SAL (window 128, RoPE) routes every token: capacity 1.0, so that its attention
@@ -15,12 +15,15 @@
 #   phase 3: 2,000 more steps at lr 2e-3 (seed 7) on a mix with more of it far back: 30% KJV + 10% MQAR
 #     within 16 + 20% within 64 + 40% within 128; taipan still at capacity 1.0 — here its attention
 #     learns to find the definition at every distance in the window (README, "What was tried" 16);
-#   phase 4: 1,000 more steps on phase 3's mix (lr 1e-3, seed 5); for taipan-small the SAL budget's
+#   phase 4: 1,500 more steps over 512-token sequences (lr 2e-3, seed 8) on a mix with the evidence up to
+#     256 back: 30% KJV + 15% MQAR within 16 + 15% within 64 + 20% within 128 + 20% within 256; taipan-small's
+#     SAL window goes from 128 to 256 (--window 256), still at capacity 1.0 (README, "What was tried" 17);
+#   phase 5: 1,000 more steps on phase 4's mix (lr 1e-3, seed 5); for taipan-small the SAL budget's
 #     target moves from 1.0 to C 0.3 over the first 500 steps, with --sal-key-gradient so that a token's
 #     gate also learns from its use as a key (without it the gate drops the definitions' digits, the
 #     keys that recall needs, and the SAL's recall goes: README, "What was tried" 14).
-# 16,384,000 training tokens per model. The runs of a phase start together in the background (one
-# worker thread each; the result does not depend on the thread count) and log to RUNS/NAME[-p1|-p2|-p3].log.
+# 24,576,000 training tokens per model. The runs of a phase start together in the background (one
+# worker thread each; the result does not depend on the thread count) and log to RUNS/NAME[-p1|-p2|-p3|-p4].log.
 # Each writes RUNS/NAME/{config.json, model.safetensors, MODEL_CARD.md, train_log.jsonl, checkpoints/};
 # an interrupted run continues with:  ./taipan train --resume --out RUNS/NAME
 # The data stream depends only on (seed, step, sequence index), so every model sees the same
@@ -41,7 +44,9 @@ DATA128B="--data $K@0.3 --data task:mqar,max-distance=16@0.1 --data task:mqar,ma
 P1="--hidden-size 64 --untied --embedding-std 1 --steps 4000 --batch 8 --seq-len 256 --lr 3e-3 --warmup 100 --seed 1 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
 P2="--steps 1000 --batch 8 --seq-len 256 --lr 1e-3 --warmup 50 --seed 6 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
 P3="--steps 2000 --batch 8 --seq-len 256 --lr 2e-3 --warmup 50 --seed 7 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
-P4="--steps 1000 --batch 8 --seq-len 256 --lr 1e-3 --warmup 50 --seed 5 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
+DATA256="--data $K@0.3 --data task:mqar,max-distance=16@0.15 --data task:mqar,max-distance=64@0.15 --data task:mqar,max-distance=128@0.2 --data task:mqar,max-distance=256@0.2"
+P4="--steps 1500 --batch 8 --seq-len 512 --lr 2e-3 --warmup 50 --seed 8 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
+P5="--steps 1000 --batch 8 --seq-len 512 --lr 1e-3 --warmup 50 --seed 5 --checkpoint-every 200 --log-every 20 --threads 1 --dtype f32"
 # phase 1
 $taipan train --preset taipan --layers 7 --window 128 --sal-rope --gumbel-noise-scale 0 --capacity 1.0 $DATA $P1 \
     --out "$runs/taipan-small-p1" > "$runs/taipan-small-p1.log" 2>&1 &
@@ -62,9 +67,15 @@ $taipan train --model "$runs/mamba2-small-p2" $DATA128B $P3 --out "$runs/mamba2-
 $taipan train --model "$runs/transformer-small-p2" $DATA128B $P3 --out "$runs/transformer-small-p3" > "$runs/transformer-small-p3.log" 2>&1 &
 wait
 # phase 4
-$taipan train --model "$runs/taipan-small-p3" --capacity 0.3 --capacity-anneal 1.0:500 --sal-key-gradient --gumbel-noise-scale 0 \
-    $DATA128B $P4 --out "$runs/taipan-small" > "$runs/taipan-small.log" 2>&1 &
-$taipan train --model "$runs/mamba2-small-p3" $DATA128B $P4 --out "$runs/mamba2-small" > "$runs/mamba2-small.log" 2>&1 &
-$taipan train --model "$runs/transformer-small-p3" $DATA128B $P4 --out "$runs/transformer-small" > "$runs/transformer-small.log" 2>&1 &
+$taipan train --model "$runs/taipan-small-p3" --window 256 --gumbel-noise-scale 0 $DATA256 $P4 \
+    --out "$runs/taipan-small-p4" > "$runs/taipan-small-p4.log" 2>&1 &
+$taipan train --model "$runs/mamba2-small-p3" $DATA256 $P4 --out "$runs/mamba2-small-p4" > "$runs/mamba2-small-p4.log" 2>&1 &
+$taipan train --model "$runs/transformer-small-p3" $DATA256 $P4 --out "$runs/transformer-small-p4" > "$runs/transformer-small-p4.log" 2>&1 &
+wait
+# phase 5
+$taipan train --model "$runs/taipan-small-p4" --capacity 0.3 --capacity-anneal 1.0:500 --sal-key-gradient --gumbel-noise-scale 0 \
+    $DATA256 $P5 --out "$runs/taipan-small" > "$runs/taipan-small.log" 2>&1 &
+$taipan train --model "$runs/mamba2-small-p4" $DATA256 $P5 --out "$runs/mamba2-small" > "$runs/mamba2-small.log" 2>&1 &
+$taipan train --model "$runs/transformer-small-p4" $DATA256 $P5 --out "$runs/transformer-small" > "$runs/transformer-small.log" 2>&1 &
 wait
 echo "train.sh: done: $runs/{taipan-small,mamba2-small,transformer-small}"
