@@ -42,6 +42,11 @@ final class ScalarOps implements VectorOps.Ops {
     }
 
     @Override
+    public void addProduct(float[] y, int yOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += a[aOff + i] * b[bOff + i];
+    }
+
+    @Override
     public void silu(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) x[off + i] = silu(x[off + i]);
     }

@@ -55,6 +55,16 @@ final class SimdOps implements VectorOps.Ops {
     }
 
     @Override
+    public void addProduct(float[] y, int yOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector p = FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i));
+            FloatVector.fromArray(S, y, yOff + i).add(p).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a[aOff + i] * b[bOff + i];
+    }
+
+    @Override
     public void silu(float[] x, int off, int n) {
         int i = 0;
         for (; i + L <= n; i += L) silu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);

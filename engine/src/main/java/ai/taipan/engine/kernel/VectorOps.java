@@ -27,6 +27,8 @@ public final class VectorOps {
 
         void silu(float[] x, int off, int n);
 
+        void addProduct(float[] y, int yOff, float[] a, int aOff, float[] b, int bOff, int n);
+
         void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n);
 
         void dotBlocked(float[] out, int oOff, float[] q, int qOff, float[] kb, int slot0, int n, int dim, int col0, int len, float scale);
@@ -102,6 +104,14 @@ public final class VectorOps {
 
     /** y[yOff+i] += alpha·x[xOff+i], i &lt; n. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { IMPL.axpy(alpha, x, xOff, y, yOff, n); }
+
+    /**
+     * y[yOff+i] += a[aOff+i]·b[bOff+i] for i &lt; n, the product rounded before the sum (not fused), so
+     * the floats equal a plain Java loop's bit for bit (the depthwise conv's taps: Mamba2Layer.convolve).
+     */
+    public static void addProduct(float[] y, int yOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        IMPL.addProduct(y, yOff, a, aOff, b, bOff, n);
+    }
 
     /** x[off+i] *= alpha, i &lt; n. */
     public static void scale(float[] x, int off, int n, float alpha) { IMPL.scale(x, off, n, alpha); }

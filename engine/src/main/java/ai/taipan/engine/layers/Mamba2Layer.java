@@ -161,9 +161,8 @@ public final class Mamba2Layer implements Layer {
             if (t >= K - 1) {
                 if (convB == null) java.util.Arrays.fill(out, o, o + convDim, 0f);
                 else System.arraycopy(convB, 0, out, o, convDim);
-                for (int k = 0; k < K; k++) {
-                    int src = (t - (K - 1) + k) * dInProj + dInner, wo = k * convDim;
-                    for (int c = 0; c < convDim; c++) out[o + c] += convWt[wo + c] * in[src + c];
+                for (int k = 0; k < K; k++) {                   // out += w_k ⊙ x_k, on vectors (the same floats)
+                    VectorOps.addProduct(out, o, convWt, k * convDim, in, (t - (K - 1) + k) * dInProj + dInner, convDim);
                 }
             } else {
                 for (int c = 0; c < convDim; c++) {

@@ -117,6 +117,11 @@ class VectorOpsTest {
             assertEquals(0f, prod[0], 0f);
             assertEquals(0f, prod[1], 0f);
             assertEquals(0f, prod[n + 2], 0f);
+            // y += a ⊙ b, product rounded before the sum: the same floats as the plain loop, bit for bit
+            float[] yp = random(rnd, bOff + n + 2), yq = yp.clone();
+            ops.addProduct(yp, bOff, a, aOff, b, bOff, n);
+            for (int i = 0; i < n; i++) yq[bOff + i] += a[aOff + i] * b[bOff + i];
+            assertArrayEquals(yq, yp, name + " addProduct n=" + n);
             float[] s = a.clone();
             ops.scale(s, aOff, n, alpha);
             for (int i = 0; i < s.length; i++) {
