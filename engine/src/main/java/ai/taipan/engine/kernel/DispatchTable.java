@@ -253,7 +253,7 @@ public final class DispatchTable {
             if (Entry.measured(d, rows, cols, tokens, vus, nus).path() != p) {
                 throw new DispatchTableException(file, where + ".path: says " + ps + " but its own timings say otherwise (vector "
                         + vus + " µs, nd4j " + (Double.isNaN(nus) ? "none" : nus + " µs")
-                        + "; ND4J is chosen only when at least 10% faster): rerun taipan bench --calibrate");
+                        + "; ND4J is chosen only when at least " + Math.round(100 * ND4J_MARGIN) + "% faster): rerun taipan bench --calibrate");
             }
             if (!keys.add(e.key())) throw new DispatchTableException(file, where + ": a second entry for " + e.key());
             list.add(e);

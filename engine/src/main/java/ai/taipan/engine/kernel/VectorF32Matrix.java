@@ -55,16 +55,8 @@ final class VectorF32Matrix implements Matrix {
     public void matmul(float[] out, int outOff, float[] x, int xOff, int tokens) {
         if (tokens == 1) { matvec(out, outOff, x, xOff); return; }
         checkBounds(out, outOff, x, xOff, tokens);
-        for (int t0 = 0; t0 < tokens; t0 += VectorKernels.CHUNK) {
-            // a chunk's tokens packed once by the calling thread, then read by every group
-            int n = Math.min(VectorKernels.CHUNK, tokens - t0), o = outOff + t0 * rows;
-            float[] xp = VectorKernels.packTokens(x, xOff + t0 * cols, cols, n);
-            Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols * n) + 1), (g0, g1) -> {
-                for (int g = g0; g < g1; g++) {
-                    VectorKernels.matmulGroup(p, g * 2 * L * cols, cols, xp, n, out, o + g * 2 * L, rows, rows - g * 2 * L);
-                }
-            });
-        }
+        VectorKernels.matmulChunks(groups, rows, cols, x, xOff, tokens, outOff, (g, xp, n, o) ->
+                VectorKernels.matmulGroup(p, g * 2 * L * cols, cols, xp, n, out, o + g * 2 * L, rows, rows - g * 2 * L));
     }
 
     private void checkBounds(float[] out, int outOff, float[] x, int xOff, int tokens) {

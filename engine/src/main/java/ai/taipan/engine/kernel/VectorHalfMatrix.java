@@ -232,18 +232,12 @@ final class VectorHalfMatrix implements Matrix {
     public void matmul(float[] out, int outOff, float[] x, int xOff, int tokens) {
         if (tokens == 1) { matvec(out, outOff, x, xOff); return; }
         checkBounds(out, outOff, x, xOff, tokens);
-        for (int t0 = 0; t0 < tokens; t0 += VectorKernels.CHUNK) {
-            int n = Math.min(VectorKernels.CHUNK, tokens - t0), o = outOff + t0 * rows;
-            float[] xp = VectorKernels.packTokens(x, xOff + t0 * cols, cols, n);
-            Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols * n) + 1), (g0, g1) -> {
-                float[] panel = SCRATCH.get();
-                if (panel.length < 2 * L * cols) SCRATCH.set(panel = new float[2 * L * cols]); // (2, cols, L)
-                for (int g = g0; g < g1; g++) {
-                    widenGroup(g * 2 * L * pairs, panel);
-                    VectorKernels.matmulGroup(panel, 0, cols, xp, n, out, o + g * 2 * L, rows, rows - g * 2 * L);
-                }
-            });
-        }
+        VectorKernels.matmulChunks(groups, rows, cols, x, xOff, tokens, outOff, (g, xp, n, o) -> {
+            float[] panel = SCRATCH.get();
+            if (panel.length < 2 * L * cols) SCRATCH.set(panel = new float[2 * L * cols]); // (2, cols, L)
+            widenGroup(g * 2 * L * pairs, panel);
+            VectorKernels.matmulGroup(panel, 0, cols, xp, n, out, o + g * 2 * L, rows, rows - g * 2 * L);
+        });
     }
 
     /** Widens one group (2 panels) into F32 panel layout: panel[pl·L·cols + c·L + lane]. */

@@ -146,12 +146,33 @@ final class VectorKernels {
         return xp;
     }
 
-    /** The tokens [0, n) of a matmul chunk (token t at x[xOff + t·cols]) packed by {@link #packRows}. */
-    static float[] packTokens(float[] x, int xOff, int cols, int n) { return packRows(TOKENS, x, xOff, cols, n, cols); }
+    /** One panel group's share of a matmul chunk (see {@link #matmulChunks}). */
+    @FunctionalInterface
+    interface GroupProduct {
+        /** Group g over the chunk's n tokens, packed in xp; the chunk's token 0, row 0 is at out[o]. */
+        void run(int g, float[] xp, int n, int o);
+    }
+
+    /**
+     * The matmul of a panel matrix (groups of 2L rows, cols columns) over tokens [0, tokens) of x: in
+     * chunks of {@link #CHUNK} tokens, each packed once by the calling thread ({@link #packRows}) and
+     * then shared by every group, the groups split over the kernel threads. {@code body} runs one
+     * group over one chunk (the F32 and the half matrices differ only in where a group's panels come from).
+     */
+    static void matmulChunks(int groups, int rows, int cols, float[] x, int xOff, int tokens, int outOff, GroupProduct body) {
+        for (int t0 = 0; t0 < tokens; t0 += CHUNK) {
+            int n = Math.min(CHUNK, tokens - t0), o = outOff + t0 * rows;
+            float[] xp = packRows(TOKENS, x, xOff + t0 * cols, cols, n, cols);
+            // below ~64K multiply-adds a thread costs more to wake than it saves
+            Parallel.forRange(groups, Math.max(1, (1 << 16) / (2 * L * cols * n) + 1), (g0, g1) -> {
+                for (int g = g0; g < g1; g++) body.run(g, xp, n, o);
+            });
+        }
+    }
 
     /**
      * One group, all tokens of a chunk: out[outOff + t·rows + i] = Σ_c W[r0 + i, c]·X[t, c] for
-     * i &lt; valid, t &lt; tokens, with X packed by {@link #packTokens}; outOff points at row r0 of
+     * i &lt; valid, t &lt; tokens, with X packed by {@link #packRows}; outOff points at row r0 of
      * token 0. Eight tokens at a time; a last block of fewer runs padded (its zero lanes are not
      * stored), so every token's outputs are the same single FMA chain over c whatever the count.
      */

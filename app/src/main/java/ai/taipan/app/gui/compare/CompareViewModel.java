@@ -27,6 +27,7 @@ import javafx.collections.ObservableList;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Compare: models A and B on the same text — per-token losses and their difference, the top-k
@@ -156,10 +157,10 @@ public class CompareViewModel {
                 SyntheticTask t = DataSpec.task(spec, null);   // a bad spec (distance below the task's minimum) fails here
                 // contexts too short for the task are left out, and said so (not skipped silently)
                 int min = t.minContextLength();
-                int[] run = java.util.stream.IntStream.of(contexts).filter(c -> c >= min).toArray();
+                int[] run = IntStream.of(contexts).filter(c -> c >= min).toArray();
                 if (run.length == 0) {
                     throw new IllegalArgumentException("task " + spec + " needs a context of at least " + min
-                            + " tokens; the contexts chosen go up to " + java.util.stream.IntStream.of(contexts).max().orElse(0));
+                            + " tokens; the contexts chosen go up to " + IntStream.of(contexts).max().orElse(0));
                 }
                 String left = run.length == contexts.length ? "" : String.format(" (%d context%s below the task's minimum of %d tokens left out)",
                         contexts.length - run.length, contexts.length - run.length == 1 ? "" : "s", min);
