@@ -200,12 +200,22 @@ public final class BenchCommand implements Callable<Integer> {
         HardwareProbe.Limits hw = HardwareProbe.measure((long) probeMb << 20, 5, probeMs);
         ObjectNode h = result.putObject("hardware");
         h.put("read_gb_per_s", hw.readGBps());
+        h.put("read_streams_per_thread", hw.readStreams());
+        ObjectNode bys = h.putObject("read_gb_per_s_by_streams");
+        for (int i = 0; i < HardwareProbe.Limits.STREAMS.length; i++) {
+            bys.put(Integer.toString(HardwareProbe.Limits.STREAMS[i]), hw.readGBpsByStreams()[i]);
+        }
         h.put("fma_gflops", hw.fmaGflops());
         h.put("threads", hw.threads());
         h.put("vector_lanes", hw.vectorLanes());
         h.put("buffer_bytes", hw.bufferBytes());
         h.put("runs", hw.runs());
-        out.printf("  memory read bandwidth  %8.1f GB/s%n  FMA peak               %8.1f GFLOP/s%n", hw.readGBps(), hw.fmaGflops());
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < HardwareProbe.Limits.STREAMS.length; i++) {
+            each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.1f", HardwareProbe.Limits.STREAMS[i], hw.readGBpsByStreams()[i]));
+        }
+        out.printf("  memory read bandwidth  %8.1f GB/s (streams per thread %s)%n  FMA peak               %8.1f GFLOP/s%n",
+                hw.readGBps(), each, hw.fmaGflops());
         System.gc(); // drop the probe buffer before anything else is measured
         return hw;
     }

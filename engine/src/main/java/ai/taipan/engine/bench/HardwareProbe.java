@@ -7,7 +7,12 @@ import ai.taipan.engine.kernel.Parallel;
  * The machine's own limits, measured — not the speed of our kernels:
  * <ul>
  *   <li>memory read bandwidth: every core streams its share of a float buffer far larger than the
- *       caches (default 1 GiB), summing it into several vector accumulators; best of a few passes;</li>
+ *       caches (default 1 GiB), summing it into vector accumulators, its share read as 1, 2 and 4
+ *       streams side by side; best of a few passes of each. Why several: which pattern the
+ *       hardware prefetchers serve best differs between cores — 4 streams per thread read ~15% more
+ *       than 1 on the Intel VM of engine/BENCHMARKS.md §10, while on an AMD EPYC (Zen 4) VM one
+ *       thread read 29.5 GB/s as 1 stream and 13.6 as 4 (§21); a probe that reads less than the
+ *       decode loop itself makes the roofline ratio exceed 1;</li>
  *   <li>FMA peak: every core runs independent FMA chains on registers (12 chains × lanes, enough to
  *       cover the 4-cycle FMA latency on two FMA ports), counting 2 flops per FMA lane.</li>
  * </ul>
@@ -19,7 +24,10 @@ public final class HardwareProbe {
 
     /** Measured limits. */
     public record Limits(double readGBps, double fmaGflops, int threads, int vectorLanes, boolean vectorApi,
-                         long bufferBytes, int runs) {}
+                         long bufferBytes, int runs, int readStreams, double[] readGBpsByStreams) {
+        /** Streams per thread the probe tries, in the order of {@link #readGBpsByStreams}. */
+        public static final int[] STREAMS = {1, 2, 4};
+    }
 
     /** The full probe: a 1 GiB buffer, 5 bandwidth passes, 5 FMA runs of ~0.2 s. */
     public static Limits measure() { return measure(1L << 30, 5, 200); }
@@ -38,20 +46,26 @@ public final class HardwareProbe {
         Parallel.forRange(n, 1 << 20, (lo, hi) -> {
             for (int i = lo; i < hi; i++) buf[i] = (i & 1023) * 1e-3f;
         });
-        double bestBw = 0;
+        double[] byStreams = new double[Limits.STREAMS.length];
         for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            double[] sums = new double[Parallel.threads()];
-            Parallel.forRange(Parallel.threads(), 1, (lo, hi) -> {
-                for (int k = lo; k < hi; k++) {
-                    int a = (int) ((long) n * k / Parallel.threads()), b = (int) ((long) n * (k + 1) / Parallel.threads());
-                    sums[k] = p.sum(buf, a, b);
-                }
-            });
-            long dt = System.nanoTime() - t0;
-            sink(sums[0]);
-            bestBw = Math.max(bestBw, 4.0 * n / dt);
+            for (int si = 0; si < byStreams.length; si++) {
+                int streams = Limits.STREAMS[si];
+                long t0 = System.nanoTime();
+                double[] sums = new double[Parallel.threads()];
+                Parallel.forRange(Parallel.threads(), 1, (lo, hi) -> {
+                    for (int k = lo; k < hi; k++) {
+                        int a = (int) ((long) n * k / Parallel.threads()), b = (int) ((long) n * (k + 1) / Parallel.threads());
+                        sums[k] = p.sum(buf, a, b, streams);
+                    }
+                });
+                long dt = System.nanoTime() - t0;
+                sink(sums[0]);
+                byStreams[si] = Math.max(byStreams[si], 4.0 * n / dt);
+            }
         }
+        int best = 0;
+        for (int si = 1; si < byStreams.length; si++) if (byStreams[si] > byStreams[best]) best = si;
+        double bestBw = byStreams[best];
         // FMA: calibrate iterations so one run lasts ~fmaMillis on one thread
         long iters = 1 << 14;
         while (true) {
@@ -77,7 +91,8 @@ public final class HardwareProbe {
             double flops = 2.0 * p.lanes() * Probe.CHAINS * it * Parallel.threads();
             bestFlops = Math.max(bestFlops, flops / dt);
         }
-        return new Limits(bestBw, bestFlops, Parallel.threads(), p.lanes(), vector, 4L * n, runs);
+        return new Limits(bestBw, bestFlops, Parallel.threads(), p.lanes(), vector, 4L * n, runs,
+                Limits.STREAMS[best], byStreams);
     }
 
     /**
@@ -86,7 +101,7 @@ public final class HardwareProbe {
      */
     private static void warmUp(Probe p) {
         float[] small = new float[1 << 14];
-        for (int i = 0; i < 2000; i++) sink(p.sum(small, 0, small.length));
+        for (int i = 0; i < 2000; i++) for (int st : Limits.STREAMS) sink(p.sum(small, 0, small.length, st));
         for (int i = 0; i < 2000; i++) sink(p.fmaChains(256));
     }
 
@@ -100,8 +115,8 @@ public final class HardwareProbe {
 
         int lanes();
 
-        /** Σ buf[lo..hi) (only to keep the reads alive). */
-        double sum(float[] buf, int lo, int hi);
+        /** Σ buf[lo..hi) (only to keep the reads alive), read as {@code streams} (1, 2 or 4) parts side by side. */
+        double sum(float[] buf, int lo, int hi, int streams);
 
         /** CHAINS independent chains of iters FMAs each, on registers. */
         double fmaChains(long iters);
@@ -120,14 +135,20 @@ public final class HardwareProbe {
         @Override public int lanes() { return 1; }
 
         @Override
-        public double sum(float[] buf, int lo, int hi) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = lo;
-            for (; i + 4 <= hi; i += 4) {
-                s0 += buf[i]; s1 += buf[i + 1]; s2 += buf[i + 2]; s3 += buf[i + 3];
+        public double sum(float[] buf, int lo, int hi, int streams) {
+            if (streams != 1 && streams != 2 && streams != 4) {
+                throw new IllegalArgumentException("streams must be 1, 2 or 4, not " + streams);
             }
-            for (; i < hi; i++) s0 += buf[i];
-            return s0 + s1 + s2 + s3;
+            int q = (hi - lo) / streams;
+            float[] s = new float[4];
+            for (int j = 0; j < streams; j++) {   // scalar code: one part after another (no prefetch tuning)
+                int a = lo + j * q, b = j == streams - 1 ? hi : a + q, i = a;
+                for (; i + 4 <= b; i += 4) {
+                    s[0] += buf[i]; s[1] += buf[i + 1]; s[2] += buf[i + 2]; s[3] += buf[i + 3];
+                }
+                for (; i < b; i++) s[0] += buf[i];
+            }
+            return s[0] + s[1] + s[2] + s[3];
         }
 
         @Override

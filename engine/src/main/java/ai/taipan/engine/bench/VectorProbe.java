@@ -11,23 +11,47 @@ final class VectorProbe implements HardwareProbe.Probe {
     @Override public int lanes() { return S.length(); }
 
     @Override
-    public double sum(float[] buf, int lo, int hi) {
-        // four streams per thread: [lo, hi) is cut into 4 parts read side by side. Measured (C,
-        // gcc -O3 -march=native, 1 GiB, 2 threads, same load, back to back): 1 stream per thread
-        // 12.5–13.2 GB/s, 4 streams 14.6–15.3 — the hardware prefetchers keep more lines in flight
-        // with more concurrent streams, so a 1-stream probe under-reads the machine by ~15%.
+    public double sum(float[] buf, int lo, int hi, int streams) {
+        // [lo, hi) cut into `streams` parts read side by side, four accumulators in all (an add's
+        // latency is not what bounds a read from DRAM). Which count reads fastest depends on the
+        // core's prefetchers, so HardwareProbe tries each (engine/BENCHMARKS.md §21).
         int L = S.length();
-        int q = (hi - lo) / 4 / L * L;
-        int b0 = lo, b1 = lo + q, b2 = lo + 2 * q, b3 = lo + 3 * q;
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-        for (int i = 0; i < q; i += L) {
-            s0 = s0.add(FloatVector.fromArray(S, buf, b0 + i));
-            s1 = s1.add(FloatVector.fromArray(S, buf, b1 + i));
-            s2 = s2.add(FloatVector.fromArray(S, buf, b2 + i));
-            s3 = s3.add(FloatVector.fromArray(S, buf, b3 + i));
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int done;
+        if (streams == 4) {
+            int q = (hi - lo) / 4 / L * L;
+            int b0 = lo, b1 = lo + q, b2 = lo + 2 * q, b3 = lo + 3 * q;
+            for (int i = 0; i < q; i += L) {
+                s0 = s0.add(FloatVector.fromArray(S, buf, b0 + i));
+                s1 = s1.add(FloatVector.fromArray(S, buf, b1 + i));
+                s2 = s2.add(FloatVector.fromArray(S, buf, b2 + i));
+                s3 = s3.add(FloatVector.fromArray(S, buf, b3 + i));
+            }
+            done = 4 * q;
+        } else if (streams == 2) {
+            int q = (hi - lo) / 4 / L * 2 * L;
+            int b0 = lo, b1 = lo + q;
+            for (int i = 0; i < q; i += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, buf, b0 + i));
+                s1 = s1.add(FloatVector.fromArray(S, buf, b1 + i));
+                s2 = s2.add(FloatVector.fromArray(S, buf, b0 + i + L));
+                s3 = s3.add(FloatVector.fromArray(S, buf, b1 + i + L));
+            }
+            done = 2 * q;
+        } else if (streams == 1) {
+            int q = (hi - lo) / (4 * L) * 4 * L;
+            for (int i = lo; i < lo + q; i += 4 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, buf, i));
+                s1 = s1.add(FloatVector.fromArray(S, buf, i + L));
+                s2 = s2.add(FloatVector.fromArray(S, buf, i + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, buf, i + 3 * L));
+            }
+            done = q;
+        } else {
+            throw new IllegalArgumentException("streams must be 1, 2 or 4, not " + streams);
         }
         double s = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
-        for (int i = lo + 4 * q; i < hi; i++) s += buf[i];
+        for (int i = lo + done; i < hi; i++) s += buf[i];
         return s;
     }
 

@@ -43,6 +43,13 @@ class BenchCommandTest {
         JsonNode hw = j.get("hardware");
         assertTrue(hw.get("read_gb_per_s").asDouble() > 0 && hw.get("fma_gflops").asDouble() > 0);
         assertEquals(16L << 20, hw.get("buffer_bytes").asLong());
+        // the reported bandwidth is the best of the stream patterns tried, and names which one it was
+        JsonNode bys = hw.get("read_gb_per_s_by_streams");
+        assertEquals(3, bys.size());
+        double best = 0;
+        for (String k : List.of("1", "2", "4")) best = Math.max(best, bys.get(k).asDouble());
+        assertEquals(best, hw.get("read_gb_per_s").asDouble(), 0.0);
+        assertEquals(best, bys.get(hw.get("read_streams_per_thread").asText()).asDouble(), 0.0);
 
         JsonNode m = j.get("model");
         assertEquals("preset:taipan", m.get("source").asText());
