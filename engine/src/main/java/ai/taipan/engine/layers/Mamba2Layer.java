@@ -69,14 +69,34 @@ public final class Mamba2Layer implements Layer {
         ssd = new Ssd(H, c.headDim, c.stateSize, c.nGroups, Ssd.chunkFor(c.chunkSize));
     }
 
-    /** conv state (convDim, K) + SSM state (H, P, N). */
+    /**
+     * conv state + SSM state (H, P, N). The conv state is SPEC §3's [conv_dim, K] stored
+     * transposed, tap-major (K, convDim): row j holds the j-th of the last K raw xBC inputs
+     * (newest last), one contiguous row per input token. Why: decode reads every tap of every
+     * channel and shifts the window by one token each step; channel-major, both were per-channel
+     * loops over 4 floats (~27 µs a layer on the mamba2-130m shape, 5% of a BF16 token,
+     * engine/BENCHMARKS.md §21), tap-major they are vector rows and array copies.
+     * {@link #convSpecLayout()} gives the SPEC's layout.
+     */
     public static final class State implements LayerState {
-        public final float[] conv;  // (convDim, K) last K raw xBC inputs, newest last
+        public final float[] conv;  // (K, convDim): conv[j·convDim + c] = SPEC conv_state[c, j]
         public final float[] ssm;   // (H, P, N)
+        private final int convDim, K;
 
         State(int convDim, int K, int H, int P, int N) {
+            this.convDim = convDim;
+            this.K = K;
             conv = new float[convDim * K];
             ssm = new float[H * P * N];
+        }
+
+        /** The conv state in SPEC §3's layout [conv_dim, K] (a copy). */
+        public float[] convSpecLayout() {
+            float[] spec = new float[conv.length];
+            for (int j = 0; j < K; j++) {
+                for (int c = 0; c < convDim; c++) spec[c * K + j] = conv[j * convDim + c];
+            }
+            return spec;
         }
 
         @Override public long bytes() { return 4L * (conv.length + ssm.length); }
@@ -142,11 +162,11 @@ public final class Mamba2Layer implements Layer {
 
     /**
      * Depthwise causal conv + SiLU over the chunk (SPEC §2 mamba2 step 2), the fast form of
-     * {@link #convolvePlain}: the same sum in the same order (bias, then taps k = 0..K−1), but for
-     * taps that read the chunk itself it runs along channels over the transposed weights, a loop
-     * over contiguous rows that C2 vectorises; taps that reach back into the conv state (the first
-     * K−1 tokens of a chunk, so every tap but the last in decode) stay per channel. Bitwise equal
-     * to the plain form (no FMA contraction in Java).
+     * {@link #convolvePlain}: the same sum in the same order (bias, then taps k = 0..K−1), run
+     * along channels over the transposed weights and the tap-major conv state ({@link State}):
+     * every tap is one contiguous row, multiplied and added on vectors ({@link VectorOps#addProduct}:
+     * product rounded, then added, as the plain loop does). Bitwise equal to the plain form (no
+     * FMA contraction in Java; ConvolveTest).
      */
     void convolve(Workspace ws, float[] conv, int T) {
         Parallel.forRange(T, ROWS_PER_THREAD, (lo, hi) -> convolveTokens(ws, conv, lo, hi));
@@ -158,23 +178,12 @@ public final class Mamba2Layer implements Layer {
         float[] in = ws.zxbcdt, out = ws.xbc;
         for (int t = lo; t < hi; t++) {
             int o = t * convDim;
-            if (t >= K - 1) {
-                if (convB == null) java.util.Arrays.fill(out, o, o + convDim, 0f);
-                else System.arraycopy(convB, 0, out, o, convDim);
-                for (int k = 0; k < K; k++) {                   // out += w_k ⊙ x_k, on vectors (the same floats)
-                    VectorOps.addProduct(out, o, convWt, k * convDim, in, (t - (K - 1) + k) * dInProj + dInner, convDim);
-                }
-            } else {
-                for (int c = 0; c < convDim; c++) {
-                    float acc = convB == null ? 0f : convB[c];
-                    int wo = c * K;
-                    for (int k = 0; k < K; k++) {
-                        int tau = t - (K - 1) + k;
-                        float x = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[wo + K + tau];
-                        acc += convW[wo + k] * x;
-                    }
-                    out[o + c] = acc;
-                }
+            if (convB == null) java.util.Arrays.fill(out, o, o + convDim, 0f);
+            else System.arraycopy(convB, 0, out, o, convDim);
+            for (int k = 0; k < K; k++) {                       // out += w_k ⊙ x_k, on vectors (the same floats)
+                int tau = t - (K - 1) + k;                      // input token, relative to the chunk
+                if (tau >= 0) VectorOps.addProduct(out, o, convWt, k * convDim, in, tau * dInProj + dInner, convDim);
+                else VectorOps.addProduct(out, o, convWt, k * convDim, conv, (K + tau) * convDim, convDim);
             }
             VectorOps.silu(out, o, convDim);
         }
@@ -194,7 +203,7 @@ public final class Mamba2Layer implements Layer {
                 int wo = c * K;
                 for (int k = 0; k < K; k++) {
                     int tau = t - (K - 1) + k;                        // input token, relative to the chunk
-                    float x = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[wo + K + tau];
+                    float x = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[(K + tau) * convDim + c];
                     acc += convW[wo + k] * x;
                 }
                 ws.xbc[t * convDim + c] = Ops.silu(acc);
@@ -203,15 +212,15 @@ public final class Mamba2Layer implements Layer {
         shiftConvState(ws, conv, T);
     }
 
-    /** The conv state becomes the last K raw xBC inputs (older ones from the state itself). */
+    /**
+     * The conv state becomes the last K raw xBC inputs, row by row (tap-major, {@link State}):
+     * rows still in the window move up by T, the chunk's last inputs fill the rest.
+     */
     private void shiftConvState(Workspace ws, float[] conv, int T) {
-        float[] in = ws.zxbcdt;
-        for (int c = 0; c < convDim; c++) {
-            int so = c * K;
-            for (int j = 0; j < K; j++) {                             // column j ← raw input T−K+j
-                int tau = T - K + j;
-                conv[so + j] = tau >= 0 ? in[tau * dInProj + dInner + c] : conv[so + j + T];
-            }
+        int keep = Math.max(0, K - T);
+        if (keep > 0) System.arraycopy(conv, T * convDim, conv, 0, keep * convDim);
+        for (int j = keep; j < K; j++) {                              // row j ← raw input T−K+j of the chunk
+            System.arraycopy(ws.zxbcdt, (T - K + j) * dInProj + dInner, conv, j * convDim, convDim);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The fast depthwise conv of the Mamba-2 block (channels along contiguous transposed weight rows)
@@ -38,6 +39,7 @@ class ConvolveTest {
                     for (int i = 0; i < T * c.dInProj; i++) plain.zxbcdt[i] = fast.zxbcdt[i] = (float) r.nextGaussian();
                     Mamba2Layer.State s1 = (Mamba2Layer.State) layer.newState(), s2 = (Mamba2Layer.State) layer.newState();
                     for (int i = 0; i < s1.conv.length; i++) s1.conv[i] = s2.conv[i] = (float) r.nextGaussian();
+                    float[] before = s1.convSpecLayout();
                     layer.convolvePlain(plain, s1.conv, T);
                     layer.convolve(fast, s2.conv, T);
                     String what = "K " + kernel + ", bias " + bias + ", T " + T;
@@ -45,6 +47,16 @@ class ConvolveTest {
                     assertArrayEquals(java.util.Arrays.copyOf(plain.xbc, T * c.convDim),
                             java.util.Arrays.copyOf(fast.xbc, T * c.convDim), 2e-6f, what + ": xBC");
                     assertArrayEquals(s1.conv, s2.conv, what + ": conv state");
+                    // SPEC §3: the state holds the last K raw xBC inputs, [conv_dim, K], newest last —
+                    // from the chunk where it reaches back that far, else from the old state
+                    float[] after = s2.convSpecLayout();
+                    for (int ch = 0; ch < c.convDim; ch++) {
+                        for (int j = 0; j < kernel; j++) {
+                            int tau = T - kernel + j;
+                            float want = tau >= 0 ? fast.zxbcdt[tau * c.dInProj + c.dInner + ch] : before[ch * kernel + j + T];
+                            assertEquals(want, after[ch * kernel + j], what + ": conv state [" + ch + ", " + j + "]");
+                        }
+                    }
                 }
             }
         }
