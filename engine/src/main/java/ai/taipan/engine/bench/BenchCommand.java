@@ -41,7 +41,9 @@ import java.util.concurrent.Callable;
  *       when some verdict is ND4J, the in-model check (prefill all-vector vs with the verdicts,
  *       {@link DispatchTable.ModelCheck}; a table that does not speed the model up is not followed); in
  *       every run, the path that serves each shape's matvec and prefill matmul ("kernel_dispatch");</li>
- *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores;</li>
+ *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores —
+ *       after a warm-up of the model (two prefills and decode steps), because the probe's own vector
+ *       loops compiled first made C2 compile the model's kernels badly in some processes (see run());</li>
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
  *       ratio to the bandwidth roofline = measured bandwidth ÷ weight bytes read per token;</li>
  *   <li>prefill (pp512, pp2048): tokens/s with logits for the last position only (as llama-bench),
@@ -114,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Repetitions of decode and prefill (median reported).")
     int repeat;
 
-    @Option(names = "--probe-mb", defaultValue = "1024", description = "Buffer streamed by the bandwidth probe (MiB).")
+    @Option(names = "--probe-mb", defaultValue = "1024", description = "Buffer streamed by the bandwidth probe (MiB; at most half the heap the model leaves free).")
     int probeMb;
 
     @Option(names = "--probe-ms", defaultValue = "200", description = "Length of one FMA-peak run (ms).")
@@ -160,12 +162,18 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("schema", SCHEMA);
             result.put("complete", false);
             machine();
-            HardwareProbe.Limits hw = hardware();
             TaipanModel m = build();
             if (calibrate) m = calibrate(m, storage);
             describe(m, storage);
             dispatch(m, storage);
             warmUp(m);
+            // The hardware probe runs after the model's warm-up, not before it. Measured (engine/BENCHMARKS.md
+            // §21, 16 processes each): with the probe's Vector API loops run first, 7 of 16 processes then ran
+            // the model's kernels 1.5 to 15 times slower for their whole life (prefill 45-512 instead of ~750
+            // tok/s on the mamba2-130m shape) — C2 compiled parts of them without their vector intrinsics
+            // ("failed to inline (intrinsic)" in -XX:+PrintInlining), depending on what it had profiled
+            // first; with the model compiled first, 16 of 16 ran at full speed.
+            HardwareProbe.Limits hw = hardware();
             decode(m, hw);
             prefill(m, hw, pp);
             sweep(m, contexts, limit);
@@ -196,8 +204,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private HardwareProbe.Limits hardware() {
-        out.printf("Measuring hardware limits (%d MiB streamed, %d threads)...%n", probeMb, Parallel.threads());
-        HardwareProbe.Limits hw = HardwareProbe.measure((long) probeMb << 20, 5, probeMs);
+        // the model is in memory now: stream at most half of what the heap has left (the buffer only has to
+        // be far larger than the last-level cache; the JSON records the size used)
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long bytes = Math.min((long) probeMb << 20, Math.max(64L << 20, free / 2 / (1 << 20) * (1 << 20)));
+        out.printf("Measuring hardware limits (%d MiB streamed, %d threads)...%n", bytes >> 20, Parallel.threads());
+        HardwareProbe.Limits hw = HardwareProbe.measure(bytes, 5, probeMs);
         ObjectNode h = result.putObject("hardware");
         h.put("read_gb_per_s", hw.readGBps());
         h.put("read_streams_per_thread", hw.readStreams());
