@@ -1,12 +1,12 @@
 #!/bin/bash
 # Session 10 (AMD EPYC Zen 4 VM): the mamba2-130m runs of 2026-11-28-quiet/run.sh (§10's options), two builds
-# alternating, two rounds: BEFORE = main at fdb0c9f (session 9's engine), AFTER = this session's engine.
+# alternating, three rounds: BEFORE = main at fdb0c9f (session 9's engine), AFTER = this session's engine.
 # usage: run.sh BEFORE_JAR AFTER_JAR OUT_DIR   (each jar built with `mvn -q -B -o -pl engine -DskipTests package`)
 cd "$(dirname "$0")/../../.."   # the repository root
 B=$1; A=$2; O=${3:-bench-out}; mkdir -p $O
 S="--preset mamba2 --hidden-size 768 --layers 24 --state-size 128 --head-dim 64 --vocab 50288 --sweep none"
 run() { date; uptime; java --add-modules jdk.incubator.vector -Xmx8g -jar "$1" bench $S "${@:3}" --json $O/$2.json > $O/$2.txt 2>&1; echo "$2 rc=$?"; }
-for r in 1 2; do
+for r in 1 2 3; do
   run "$B" before-f32-r$r --dtype f32 --kernels vector
   run "$A" after-f32-r$r --dtype f32 --kernels vector
   run "$B" before-bf16-r$r --dtype bf16 --kernels vector

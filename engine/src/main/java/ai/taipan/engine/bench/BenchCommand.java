@@ -208,7 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
         // be far larger than the last-level cache; the JSON records the size used)
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        long bytes = Math.min((long) probeMb << 20, Math.max(64L << 20, free / 2 / (1 << 20) * (1 << 20)));
+        long bytes = Math.max(1L << 20, Math.min((long) probeMb << 20, free / 2 / (1 << 20) * (1 << 20)));
         out.printf("Measuring hardware limits (%d MiB streamed, %d threads)...%n", bytes >> 20, Parallel.threads());
         HardwareProbe.Limits hw = HardwareProbe.measure(bytes, 5, probeMs);
         ObjectNode h = result.putObject("hardware");
