@@ -167,12 +167,13 @@ public final class BenchCommand implements Callable<Integer> {
             describe(m, storage);
             dispatch(m, storage);
             warmUp(m);
-            // The hardware probe runs after the model's warm-up, not before it. Measured (engine/BENCHMARKS.md
-            // §21, 16 processes each): with the probe's Vector API loops run first, 7 of 16 processes then ran
-            // the model's kernels 1.5 to 15 times slower for their whole life (prefill 45-512 instead of ~750
-            // tok/s on the mamba2-130m shape) — C2 compiled parts of them without their vector intrinsics
-            // ("failed to inline (intrinsic)" in -XX:+PrintInlining), depending on what it had profiled
-            // first; with the model compiled first, 16 of 16 ran at full speed.
+            // The hardware probe runs after the model's warm-up, not before it (engine/BENCHMARKS.md §21): with
+            // the probe's Vector API loops run first, 7 of 16 processes of one harness then ran the model's
+            // kernels 1.5 to 15 times slower for their whole life (prefill 45-512 instead of ~750 tok/s on the
+            // mamba2-130m shape) — C2 compiled parts of them without their vector intrinsics ("failed to
+            // inline (intrinsic)" in -XX:+PrintInlining), depending on what it had profiled first. With the
+            // model compiled first: 0 of 16 there, 1 of 10 in a second series (4 of 11 with the probe first).
+            // Rarer, not gone: the bench JSON keeps every repetition.
             HardwareProbe.Limits hw = hardware();
             decode(m, hw);
             prefill(m, hw, pp);
