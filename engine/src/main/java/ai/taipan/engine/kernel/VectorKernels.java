@@ -208,26 +208,29 @@ final class VectorKernels {
      * The register block: 2 panels (at p[base] and p[b1]) × 8 tokens = 16 accumulators, columns
      * [0, kEnd). Token j's activation for column c is xp[x0 + c·8 + j] (the interleaved packing: one
      * base register and constant displacements for all eight broadcasts); its 2L outputs are stored
-     * at out[o + j·os ...]. Two columns per loop step, each into the same accumulators, so the sums
-     * are the plain chain over c; an odd last column is added after the stores. As few parameters
-     * as will do: with the store rules of {@link #block2x8} in here too, C2 ran out of registers and
-     * spilled an accumulator in the loop.
+     * at out[o + j·os ...]. One column per loop step, so each output is the plain FMA chain over c.
+     * As few parameters as will do: with the store rules of {@link #block2x8} in here too, C2 ran
+     * out of registers and spilled an accumulator in the loop.
      *
      * <p>Why this shape (engine/BENCHMARKS.md §19): the earlier 2 × 6 block read its six tokens
      * from six rows of x, and C2 spent two integer ops per broadcast on their addresses plus loop
      * overhead per column — ~40 instructions per 12 FMAs, so the core's issue width, not its FMA
      * ports, set the pace. Here one column step is 2 loads, 8 broadcasts and 16 FMAs at fixed
-     * offsets, and the unrolled pair halves the loop overhead. It is also kept a small method
-     * called once per block so that C2 compiles it normally (a long loop in a rarely called method
-     * gets only on-stack-replacement code, in which the Vector API boxes its vectors ~100× slower).
+     * offsets. It is also kept a small method called once per block so that C2 compiles it
+     * normally (a long loop in a rarely called method gets only on-stack-replacement code, in
+     * which the Vector API boxes its vectors ~100× slower).
+     *
+     * <p>One column a step, not two (§21): the two-column body (with an odd last column added
+     * after the stores) measured ~4% faster on the Intel VM, but on the AMD EPYC VM the single
+     * column is 2–3% faster per core (KernelProbe 107.6–108.8 vs 105.0–106.3 GFLOP/s), and the
+     * bigger method was the one that C2 in some processes compiled with its last vector stores not
+     * intrinsified ("failed to inline (intrinsic)"), at half speed for the whole process; with the
+     * smaller body the slow processes were rarer and milder in the same harness (§21).
      */
     private static void kernel2x8(float[] p, int base, int b1, int kEnd, float[] xp, int x0, float[] out, int o, int os) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
-        int c = 0;
-        for (; c + 1 < kEnd; c += 2) {
-            // two columns a step, written out: a constant-trip inner loop over the pair compiled ~4%
-            // slower on 3352×768 (KernelProbe, three alternating pairs)
+        for (int c = 0; c < kEnd; c++) {
             FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
             FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
             int xi = x0 + c * TB;
@@ -239,16 +242,6 @@ final class VectorKernels {
             v = FloatVector.broadcast(S, xp[xi + 5]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
             v = FloatVector.broadcast(S, xp[xi + 6]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
             v = FloatVector.broadcast(S, xp[xi + 7]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
-            w0 = FloatVector.fromArray(S, p, base + c * L + L);
-            w1 = FloatVector.fromArray(S, p, b1 + c * L + L);
-            v = FloatVector.broadcast(S, xp[xi + 8]); a0 = w0.fma(v, a0); c0 = w1.fma(v, c0);
-            v = FloatVector.broadcast(S, xp[xi + 9]); a1 = w0.fma(v, a1); c1 = w1.fma(v, c1);
-            v = FloatVector.broadcast(S, xp[xi + 10]); a2 = w0.fma(v, a2); c2 = w1.fma(v, c2);
-            v = FloatVector.broadcast(S, xp[xi + 11]); a3 = w0.fma(v, a3); c3 = w1.fma(v, c3);
-            v = FloatVector.broadcast(S, xp[xi + 12]); a4 = w0.fma(v, a4); c4 = w1.fma(v, c4);
-            v = FloatVector.broadcast(S, xp[xi + 13]); a5 = w0.fma(v, a5); c5 = w1.fma(v, c5);
-            v = FloatVector.broadcast(S, xp[xi + 14]); a6 = w0.fma(v, a6); c6 = w1.fma(v, c6);
-            v = FloatVector.broadcast(S, xp[xi + 15]); a7 = w0.fma(v, a7); c7 = w1.fma(v, c7);
         }
         a0.intoArray(out, o); c0.intoArray(out, o + L); o += os;
         a1.intoArray(out, o); c1.intoArray(out, o + L); o += os;
@@ -258,17 +251,6 @@ final class VectorKernels {
         a5.intoArray(out, o); c5.intoArray(out, o + L); o += os;
         a6.intoArray(out, o); c6.intoArray(out, o + L); o += os;
         a7.intoArray(out, o); c7.intoArray(out, o + L);
-        if (c < kEnd) {
-            // an odd last column, added to what was just stored: the same FMA the loop would have
-            // made (a float stored and reloaded is the same float), so still one chain per output
-            FloatVector w0 = FloatVector.fromArray(S, p, base + c * L);
-            FloatVector w1 = FloatVector.fromArray(S, p, b1 + c * L);
-            for (int j = 0, q = o - (TB - 1) * os; j < TB; j++, q += os) {
-                FloatVector v = FloatVector.broadcast(S, xp[x0 + c * TB + j]);
-                w0.fma(v, FloatVector.fromArray(S, out, q)).intoArray(out, q);
-                w1.fma(v, FloatVector.fromArray(S, out, q + L)).intoArray(out, q + L);
-            }
-        }
     }
 
     private static void put(FloatVector v, float[] out, int off, int valid, boolean acc) {
