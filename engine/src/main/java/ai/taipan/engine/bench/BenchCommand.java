@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
  *       ratio to the bandwidth roofline = measured bandwidth ÷ weight bytes read per token;</li>
  *   <li>prefill (pp512, pp2048): tokens/s with logits for the last position only (as llama-bench),
- *       and its ratio to the FLOP roofline = FMA peak ÷ FLOPs per token;</li>
+ *       and its ratio to the FLOP roofline = FMA peak ÷ FLOPs per token; each length after one
+ *       untimed run of it (llama-bench's warm-up run);</li>
  *   <li>a context sweep (default 1K … 1M): prefill time, decode latency per token at that depth,
  *       session state bytes and process peak RSS. A context whose predicted memory (weights +
  *       attention caches at that length) exceeds the heap is reported as "out_of_memory", not run.</li>
@@ -436,6 +437,12 @@ public final class BenchCommand implements Callable<Integer> {
         Session s = m.newSession();
         for (int n : lengths) {
             int[] ids = randomIds(m.config().vocabSize, n, seed + n);
+            // one untimed run of the same length first, as llama-bench does before its repetitions. (It does
+            // not remove what engine/BENCHMARKS.md §21 saw in some F32 processes: the first seconds of
+            // prefill after decode ~25% slow, pp512 614.5 and then 802.1 for the same length after pp2048;
+            // nor did a longer interleaved warm-up.)
+            s.reset();
+            s.prefill(ids);
             double[] tps = new double[Math.max(1, repeat)];
             for (int r = 0; r < tps.length; r++) {
                 s.reset();
@@ -450,6 +457,7 @@ public final class BenchCommand implements Callable<Integer> {
             row.put("tokens_per_s", med);
             row.set("runs_tokens_per_s", doubles(tps));
             row.put("logits", "last position only");
+            row.put("warmup_runs", 1);
             row.put("flops_per_token", flops);
             row.put("roofline_tokens_per_s", roof);
             row.put("ratio_to_roofline", med / roof);

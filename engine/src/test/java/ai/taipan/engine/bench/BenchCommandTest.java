@@ -69,6 +69,7 @@ class BenchCommandTest {
         assertEquals(16, pp.get(0).get("tokens").asInt());
         assertEquals(40, pp.get(1).get("tokens").asInt());
         assertEquals("last position only", pp.get(0).get("logits").asText());
+        assertEquals(1, pp.get(0).get("warmup_runs").asInt());
         assertTrue(pp.get(1).get("ratio_to_roofline").asDouble() > 0);
 
         JsonNode sw = j.get("sweep");
