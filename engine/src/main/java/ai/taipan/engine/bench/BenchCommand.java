@@ -217,18 +217,18 @@ public final class BenchCommand implements Callable<Integer> {
         h.put("read_gb_per_s", hw.readGBps());
         h.put("read_streams_per_thread", hw.readStreams());
         ObjectNode bys = h.putObject("read_gb_per_s_by_streams");
+        StringBuilder each = new StringBuilder();                  // the same figures for the table
         for (int i = 0; i < HardwareProbe.Limits.STREAMS.length; i++) {
-            bys.put(Integer.toString(HardwareProbe.Limits.STREAMS[i]), hw.readGBpsByStreams()[i]);
+            int streams = HardwareProbe.Limits.STREAMS[i];
+            double gbps = hw.readGBpsByStreams()[i];
+            bys.put(Integer.toString(streams), gbps);
+            each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.1f", streams, gbps));
         }
         h.put("fma_gflops", hw.fmaGflops());
         h.put("threads", hw.threads());
         h.put("vector_lanes", hw.vectorLanes());
         h.put("buffer_bytes", hw.bufferBytes());
         h.put("runs", hw.runs());
-        StringBuilder each = new StringBuilder();
-        for (int i = 0; i < HardwareProbe.Limits.STREAMS.length; i++) {
-            each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.1f", HardwareProbe.Limits.STREAMS[i], hw.readGBpsByStreams()[i]));
-        }
         out.printf("  memory read bandwidth  %8.1f GB/s (streams per thread %s)%n  FMA peak               %8.1f GFLOP/s%n",
                 hw.readGBps(), each, hw.fmaGflops());
         System.gc(); // drop the probe buffer before anything else is measured

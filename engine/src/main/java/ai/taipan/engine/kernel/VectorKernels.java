@@ -114,7 +114,6 @@ final class VectorKernels {
         store(va1, out, outB + L, validB - L);
     }
 
-    /** Tokens per matmul chunk: the packed activations of one chunk stay in L2 beside a group's panels. */
     /**
      * Tokens per matmul chunk, packed once and shared by all groups: 256 × 768 floats (768 KB) stay in
      * L2 beside a group's panels; chunks of 40 to 256 tokens (120 KB to 1.5 MB packed) changed nothing
