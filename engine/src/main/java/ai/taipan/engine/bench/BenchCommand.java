@@ -45,7 +45,8 @@ import java.util.concurrent.Callable;
  *       after a warm-up of the model (two prefills and decode steps), because the probe's own vector
  *       loops compiled first made C2 compile the model's kernels badly in some processes (see run());</li>
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
- *       ratio to the bandwidth roofline = measured bandwidth ÷ weight bytes read per token;</li>
+ *       ratio to the bandwidth roofline = bandwidth ÷ weight bytes read per token, the bandwidth read
+ *       again right before and after each run (the machine's bandwidth drifts on a shared VM);</li>
  *   <li>prefill (pp512, pp2048): tokens/s with logits for the last position only (as llama-bench),
  *       and its ratio to the FLOP roofline = FMA peak ÷ FLOPs per token; each length after one
  *       untimed run of it (llama-bench's warm-up run);</li>
@@ -176,7 +177,9 @@ public final class BenchCommand implements Callable<Integer> {
             // model compiled first: 0 of 16 there, 1 of 10 in a second series (4 of 11 with the probe first).
             // Rarer, not gone: the bench JSON keeps every repetition.
             HardwareProbe.Limits hw = hardware();
-            decode(m, hw);
+            decode(m);
+            bandwidth = null;
+            System.gc(); // drop the probe buffer before anything else is measured
             prefill(m, hw, pp);
             sweep(m, contexts, limit);
             result.put("complete", true);
@@ -205,6 +208,9 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("vector_api", Kernels.vectorAvailable());
     }
 
+    /** The bandwidth probe's reader, held from the hardware probe to the end of decode. */
+    private HardwareProbe.Bandwidth bandwidth;
+
     private HardwareProbe.Limits hardware() {
         // the model is in memory now: stream at most half of what the heap has left (the buffer only has to
         // be far larger than the last-level cache; the JSON records the size used)
@@ -212,7 +218,8 @@ public final class BenchCommand implements Callable<Integer> {
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         long bytes = Math.max(1L << 20, Math.min((long) probeMb << 20, free / 2 / (1 << 20) * (1 << 20)));
         out.printf("Measuring hardware limits (%d MiB streamed, %d threads)...%n", bytes >> 20, Parallel.threads());
-        HardwareProbe.Limits hw = HardwareProbe.measure(bytes, 5, probeMs);
+        bandwidth = new HardwareProbe.Bandwidth(bytes); // kept for decode's reads beside each run
+        HardwareProbe.Limits hw = HardwareProbe.measure(bandwidth, 5, probeMs);
         ObjectNode h = result.putObject("hardware");
         h.put("read_gb_per_s", hw.readGBps());
         h.put("read_streams_per_thread", hw.readStreams());
@@ -231,7 +238,6 @@ public final class BenchCommand implements Callable<Integer> {
         h.put("runs", hw.runs());
         out.printf("  memory read bandwidth  %8.1f GB/s (streams per thread %s)%n  FMA peak               %8.1f GFLOP/s%n",
                 hw.readGBps(), each, hw.fmaGflops());
-        System.gc(); // drop the probe buffer before anything else is measured
         return hw;
     }
 
@@ -405,29 +411,43 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void decode(TaipanModel m, HardwareProbe.Limits hw) {
+    /**
+     * tg: {@code repeat} runs of N steps from an empty context, the memory bandwidth read right before
+     * and after each (the higher of the two is that run's; {@link HardwareProbe.Bandwidth}), so the
+     * roofline is the machine's bandwidth at the time of the run, not of the probe seconds earlier.
+     */
+    private void decode(TaipanModel m) {
         if (decodeTokens <= 0) return;
         Session s = m.newSession();
         int[] ids = randomIds(m.config().vocabSize, decodeTokens, seed + 1);
-        double[] tps = new double[Math.max(1, repeat)];
-        for (int r = 0; r < tps.length; r++) {
+        long bytes = result.get("model").get("weight_bytes_per_token").asLong();
+        int runs = Math.max(1, repeat);
+        double[] tps = new double[runs], gbps = new double[runs], ratios = new double[runs];
+        double before = bandwidth.read();
+        for (int r = 0; r < runs; r++) {
             s.reset();
             long t0 = System.nanoTime();
             for (int id : ids) s.step(id);
             tps[r] = decodeTokens / ((System.nanoTime() - t0) / 1e9);
+            double after = bandwidth.read();
+            gbps[r] = Math.max(before, after);
+            ratios[r] = tps[r] / (gbps[r] * 1e9 / bytes);
+            before = after;
         }
-        double med = median(tps);
-        long bytes = result.get("model").get("weight_bytes_per_token").asLong();
-        double roof = hw.readGBps() * 1e9 / bytes;
+        double med = median(tps), medBw = median(gbps);
+        double roof = medBw * 1e9 / bytes;
         ObjectNode d = result.putObject("decode");
         d.put("tokens", decodeTokens);
         d.put("tokens_per_s", med);
         d.set("runs_tokens_per_s", doubles(tps));
         d.put("weight_bytes_per_token", bytes);
+        d.put("read_gb_per_s", medBw);
+        d.set("runs_read_gb_per_s", doubles(gbps));
         d.put("roofline_tokens_per_s", roof);
         d.put("ratio_to_roofline", med / roof);
-        out.printf("%nDecode tg%d: %.1f tok/s (bandwidth roofline %.1f tok/s at %.1f MB/token: ratio %.2f)%n",
-                decodeTokens, med, roof, bytes / 1e6, med / roof);
+        d.set("runs_ratio_to_roofline", doubles(ratios));
+        out.printf("%nDecode tg%d: %.1f tok/s (bandwidth roofline %.1f tok/s at %.1f MB/token and %.1f GB/s read beside the runs: ratio %.2f)%n",
+                decodeTokens, med, roof, bytes / 1e6, medBw, med / roof);
         write();
     }
 

@@ -38,30 +38,17 @@ public final class HardwareProbe {
      * @param fmaMillis   rough duration of one FMA run
      */
     public static Limits measure(long bufferBytes, int runs, int fmaMillis) {
-        boolean vector = Kernels.vectorEnabled();
-        Probe p = vector ? loadVectorProbe() : new ScalarProbe();
+        return measure(new Bandwidth(bufferBytes), runs, fmaMillis);
+    }
+
+    /** As {@link #measure(long, int, int)} on a reader the caller keeps (to read again beside a measurement). */
+    public static Limits measure(Bandwidth bw, int runs, int fmaMillis) {
+        Probe p = bw.probe;
         warmUp(p);
-        int n = (int) Math.min(Integer.MAX_VALUE - 64, bufferBytes / 4);
-        float[] buf = new float[n]; // (n,) ≈ bufferBytes; touched so pages are mapped before timing
-        Parallel.forRange(n, 1 << 20, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) buf[i] = (i & 1023) * 1e-3f;
-        });
         double[] byStreams = new double[Limits.STREAMS.length];
         for (int r = 0; r < runs; r++) {
-            for (int si = 0; si < byStreams.length; si++) {
-                int streams = Limits.STREAMS[si];
-                long t0 = System.nanoTime();
-                double[] sums = new double[Parallel.threads()];
-                Parallel.forRange(Parallel.threads(), 1, (lo, hi) -> {
-                    for (int k = lo; k < hi; k++) {
-                        int a = (int) ((long) n * k / Parallel.threads()), b = (int) ((long) n * (k + 1) / Parallel.threads());
-                        sums[k] = p.sum(buf, a, b, streams);
-                    }
-                });
-                long dt = System.nanoTime() - t0;
-                sink(sums[0]);
-                byStreams[si] = Math.max(byStreams[si], 4.0 * n / dt);
-            }
+            double[] now = bw.readByStreams();
+            for (int si = 0; si < byStreams.length; si++) byStreams[si] = Math.max(byStreams[si], now[si]);
         }
         int best = 0;
         for (int si = 1; si < byStreams.length; si++) if (byStreams[si] > byStreams[best]) best = si;
@@ -91,17 +78,72 @@ public final class HardwareProbe {
             double flops = 2.0 * p.lanes() * Probe.CHAINS * it * Parallel.threads();
             bestFlops = Math.max(bestFlops, flops / dt);
         }
-        return new Limits(bestBw, bestFlops, Parallel.threads(), p.lanes(), vector, 4L * n, runs,
+        return new Limits(bestBw, bestFlops, Parallel.threads(), p.lanes(), bw.vector, bw.bytes(), runs,
                 Limits.STREAMS[best], byStreams);
     }
 
     /**
-     * Gets both loops compiled by C2 before anything is timed: an interpreted Vector API loop boxes
-     * every vector and runs ~1000× slower, which would make the calibration and the passes meaningless.
+     * The bandwidth half of the probe, kept ready: its buffer allocated and mapped, its loops
+     * compiled, so that a caller can read the bandwidth again right beside a measurement (taipan
+     * bench reads it before and after every decode repetition: on a VM whose memory bandwidth
+     * drifts by minutes, 31 to 57 GB/s within one hour on the AMD VM of engine/BENCHMARKS.md §22, a
+     * roofline from one earlier probe gave decode "ratios" of 1.25).
+     */
+    public static final class Bandwidth {
+        private final Probe probe;
+        private final boolean vector;
+        private final float[] buf;
+
+        /** Allocates and maps a buffer of about {@code bufferBytes} (make it ≫ the last-level cache). */
+        public Bandwidth(long bufferBytes) {
+            vector = Kernels.vectorEnabled();
+            probe = vector ? loadVectorProbe() : new ScalarProbe();
+            int n = (int) Math.min(Integer.MAX_VALUE - 64, bufferBytes / 4);
+            buf = new float[n]; // (n,) ≈ bufferBytes; touched so pages are mapped before timing
+            Parallel.forRange(n, 1 << 20, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) buf[i] = (i & 1023) * 1e-3f;
+            });
+            float[] small = new float[1 << 14];
+            for (int i = 0; i < 2000; i++) for (int st : Limits.STREAMS) sink(probe.sum(small, 0, small.length, st));
+        }
+
+        public long bytes() { return 4L * buf.length; }
+
+        /** One pass over the buffer per stream pattern, all threads: GB/s in {@link Limits#STREAMS} order. */
+        public double[] readByStreams() {
+            int n = buf.length, threads = Parallel.threads();
+            double[] gbps = new double[Limits.STREAMS.length];
+            for (int si = 0; si < gbps.length; si++) {
+                int streams = Limits.STREAMS[si];
+                double[] sums = new double[threads];
+                long t0 = System.nanoTime();
+                Parallel.forRange(threads, 1, (lo, hi) -> {
+                    for (int k = lo; k < hi; k++) {
+                        int a = (int) ((long) n * k / threads), b = (int) ((long) n * (k + 1) / threads);
+                        sums[k] = probe.sum(buf, a, b, streams);
+                    }
+                });
+                long dt = System.nanoTime() - t0;
+                sink(sums[0]);
+                gbps[si] = 4.0 * n / dt;
+            }
+            return gbps;
+        }
+
+        /** The bandwidth now: the best pattern of one pass each (GB/s). */
+        public double read() {
+            double best = 0;
+            for (double g : readByStreams()) best = Math.max(best, g);
+            return best;
+        }
+    }
+
+    /**
+     * Gets the FMA loop compiled by C2 before anything is timed (the sum loop: {@link Bandwidth}'s
+     * constructor): an interpreted Vector API loop boxes every vector and runs ~1000× slower, which
+     * would make the calibration and the passes meaningless.
      */
     private static void warmUp(Probe p) {
-        float[] small = new float[1 << 14];
-        for (int i = 0; i < 2000; i++) for (int st : Limits.STREAMS) sink(p.sum(small, 0, small.length, st));
         for (int i = 0; i < 2000; i++) sink(p.fmaChains(256));
     }
 

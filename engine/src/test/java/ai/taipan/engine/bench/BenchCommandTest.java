@@ -63,6 +63,13 @@ class BenchCommandTest {
         assertTrue(d.get("tokens_per_s").asDouble() > 0);
         assertEquals(d.get("tokens_per_s").asDouble() / d.get("roofline_tokens_per_s").asDouble(),
                 d.get("ratio_to_roofline").asDouble(), 1e-9);
+        // the roofline is the bandwidth read beside the runs (one reading per run; their median), per weight byte
+        assertEquals(1, d.get("runs_read_gb_per_s").size());
+        double bw = d.get("runs_read_gb_per_s").get(0).asDouble();
+        assertTrue(bw > 0);
+        assertEquals(bw, d.get("read_gb_per_s").asDouble(), 0.0);
+        assertEquals(bw * 1e9 / m.get("weight_bytes_per_token").asLong(), d.get("roofline_tokens_per_s").asDouble(), 1e-6);
+        assertEquals(d.get("ratio_to_roofline").asDouble(), d.get("runs_ratio_to_roofline").get(0).asDouble(), 1e-9);
 
         JsonNode pp = j.get("prefill");
         assertEquals(2, pp.size());
