@@ -44,7 +44,9 @@ import java.util.concurrent.Callable;
  *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores —
  *       after a warm-up of the model (two prefills and decode steps), because the probe's own vector
  *       loops compiled first made C2 compile the model's kernels badly in some processes (see run());</li>
- *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context, and its
+ *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context (and the heap
+ *       bytes each token allocated: a healthy step allocates a few KB, one whose Vector API values the
+ *       JIT left boxed allocates MBs and is flagged "kernels_boxed"), and its
  *       ratio to the bandwidth roofline = bandwidth ÷ weight bytes read per token, the bandwidth read
  *       again right before and after each run (the machine's bandwidth drifts on a shared VM);</li>
  *   <li>prefill (pp512, pp2048): tokens/s with logits for the last position only (as llama-bench),
@@ -407,7 +409,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int r = 0; r < 2; r++) {
             s.reset();
             s.prefill(ids);
-            for (int i = 0; i < 16; i++) s.step(ids[i]);
+            for (int i = 0; i < 16; i++) s.stepShared(ids[i]);
         }
     }
 
@@ -422,13 +424,14 @@ public final class BenchCommand implements Callable<Integer> {
         int[] ids = randomIds(m.config().vocabSize, decodeTokens, seed + 1);
         long bytes = result.get("model").get("weight_bytes_per_token").asLong();
         int runs = Math.max(1, repeat);
-        double[] tps = new double[runs], gbps = new double[runs], ratios = new double[runs];
+        double[] tps = new double[runs], gbps = new double[runs], ratios = new double[runs], alloc = new double[runs];
         double before = bandwidth.read();
         for (int r = 0; r < runs; r++) {
             s.reset();
-            long t0 = System.nanoTime();
-            for (int id : ids) s.step(id);
+            long a0 = allocatedBytes(), t0 = System.nanoTime();
+            for (int id : ids) s.stepShared(id); // logits in the session's buffer, not copied (llama-bench copies none either)
             tps[r] = decodeTokens / ((System.nanoTime() - t0) / 1e9);
+            alloc[r] = (double) (allocatedBytes() - a0) / decodeTokens;
             double after = bandwidth.read();
             gbps[r] = Math.max(before, after);
             ratios[r] = tps[r] / (gbps[r] * 1e9 / bytes);
@@ -446,8 +449,10 @@ public final class BenchCommand implements Callable<Integer> {
         d.put("roofline_tokens_per_s", roof);
         d.put("ratio_to_roofline", med / roof);
         d.set("runs_ratio_to_roofline", doubles(ratios));
+        allocation(d, alloc);
         out.printf("%nDecode tg%d: %.1f tok/s (bandwidth roofline %.1f tok/s at %.1f MB/token and %.1f GB/s read beside the runs: ratio %.2f)%n",
                 decodeTokens, med, roof, bytes / 1e6, medBw, med / roof);
+        warnIfBoxed(d, "decode", 0); // stepShared: no logits copy
         write();
     }
 
@@ -463,12 +468,13 @@ public final class BenchCommand implements Callable<Integer> {
             // nor did a longer interleaved warm-up.)
             s.reset();
             s.prefill(ids);
-            double[] tps = new double[Math.max(1, repeat)];
+            double[] tps = new double[Math.max(1, repeat)], alloc = new double[tps.length];
             for (int r = 0; r < tps.length; r++) {
                 s.reset();
-                long t0 = System.nanoTime();
+                long a0 = allocatedBytes(), t0 = System.nanoTime();
                 s.prefill(ids); // logits for the last position only, as llama-bench
                 tps[r] = n / ((System.nanoTime() - t0) / 1e9);
+                alloc[r] = (double) (allocatedBytes() - a0) / n;
             }
             double med = median(tps);
             double roof = hw.fmaGflops() * 1e9 / flops;
@@ -481,8 +487,10 @@ public final class BenchCommand implements Callable<Integer> {
             row.put("flops_per_token", flops);
             row.put("roofline_tokens_per_s", roof);
             row.put("ratio_to_roofline", med / roof);
+            allocation(row, alloc);
             out.printf("Prefill pp%d: %.1f tok/s (FLOP roofline %.0f tok/s at %.2f GFLOP/token: ratio %.2f; logits for the last position only)%n",
                     n, med, roof, flops / 1e9, med / roof);
+            warnIfBoxed(row, "prefill pp" + n, 4.0 * m.config().vocabSize / n);
             write();
         }
     }
@@ -529,9 +537,9 @@ public final class BenchCommand implements Callable<Integer> {
             // 0.138 ms/token for the first 2048 steps, then 0.072, the same as a fresh session at 1K;
             // no subnormal appeared in the SSM state). That is JVM warm-up, not depth, so untimed steps
             // come first; they add SWEEP_DECODE_WARMUP tokens to the depth, negligible beside n.
-            for (int i = 0; i < SWEEP_DECODE_WARMUP; i++) s.step(rnd.nextInt(c.vocabSize));
+            for (int i = 0; i < SWEEP_DECODE_WARMUP; i++) s.stepShared(rnd.nextInt(c.vocabSize));
             long t1 = System.nanoTime();
-            for (int i = 0; i < sweepDecode; i++) s.step(rnd.nextInt(c.vocabSize));
+            for (int i = 0; i < sweepDecode; i++) s.stepShared(rnd.nextInt(c.vocabSize));
             double decodeMs = sweepDecode > 0 ? (System.nanoTime() - t1) / 1e6 / sweepDecode : Double.NaN;
             row.put("status", "ok");
             row.put("prefill_seconds", prefillSec);
@@ -686,6 +694,49 @@ public final class BenchCommand implements Callable<Integer> {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) ids[i] = r.nextInt(vocab);
         return ids;
+    }
+
+    /**
+     * Java heap bytes allocated so far by all live threads (HotSpot's per-thread counters), or -1
+     * where the JVM does not keep them. The kernel threads persist, so a difference over a
+     * measurement is what the model's code allocated meanwhile.
+     */
+    static long allocatedBytes() {
+        java.lang.management.ThreadMXBean tb = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!(tb instanceof com.sun.management.ThreadMXBean)) return -1;
+        com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) tb;
+        if (!hs.isThreadAllocatedMemorySupported() || !hs.isThreadAllocatedMemoryEnabled()) return -1;
+        long sum = 0;
+        for (long b : hs.getThreadAllocatedBytes(hs.getAllThreadIds())) if (b > 0) sum += b;
+        return sum;
+    }
+
+    /**
+     * Bytes a token may allocate beside its logits before the bench calls the kernels boxed. A
+     * healthy token allocates a few KB of fork-join jobs and attention scratch (7 KB a decode step on
+     * the mamba2-130m shape, 36–58 KB on the sample models) and prefill its logits (4·vocab bytes,
+     * one array per prefill); a Vector API operation that C2 left as a call allocates its result (80 bytes per 16
+     * floats): 193 MB a decode token with a matvec kernel made to fail that way (engine/BENCHMARKS.md
+     * §22). The JSON keeps the figure whatever the verdict.
+     */
+    static final long BOXED_MARGIN_BYTES = 1 << 20;
+
+    private void allocation(ObjectNode node, double[] perToken) {
+        if (allocatedBytes() < 0) return;
+        node.put("allocated_bytes_per_token", median(perToken));
+        node.set("runs_allocated_bytes_per_token", doubles(perToken));
+    }
+
+    /** Flags a measurement whose tokens allocated more than their logits and the margin (JSON "kernels_boxed"). */
+    private void warnIfBoxed(ObjectNode node, String what, double logitsBytesPerToken) {
+        if (!node.has("allocated_bytes_per_token")) return;
+        double a = node.get("allocated_bytes_per_token").asDouble();
+        boolean boxed = a > logitsBytesPerToken + BOXED_MARGIN_BYTES;
+        node.put("kernels_boxed", boxed);
+        if (boxed) {
+            out.printf("  WARNING: %s allocated %.1f MB a token: the JIT left Vector API values boxed in this process"
+                    + " (engine/BENCHMARKS.md §21-22); its speed is not the engine's. Run the bench again.%n", what, a / 1e6);
+        }
     }
 
     private static double median(double[] v) {

@@ -70,6 +70,10 @@ class BenchCommandTest {
         assertEquals(bw, d.get("read_gb_per_s").asDouble(), 0.0);
         assertEquals(bw * 1e9 / m.get("weight_bytes_per_token").asLong(), d.get("roofline_tokens_per_s").asDouble(), 1e-6);
         assertEquals(d.get("ratio_to_roofline").asDouble(), d.get("runs_ratio_to_roofline").get(0).asDouble(), 1e-9);
+        // heap bytes per token, and the verdict drawn from them
+        double alloc = d.get("allocated_bytes_per_token").asDouble();
+        assertTrue(alloc >= 0);
+        assertEquals(alloc > BenchCommand.BOXED_MARGIN_BYTES, d.get("kernels_boxed").asBoolean());
 
         JsonNode pp = j.get("prefill");
         assertEquals(2, pp.size());
@@ -78,6 +82,8 @@ class BenchCommandTest {
         assertEquals("last position only", pp.get(0).get("logits").asText());
         assertEquals(1, pp.get(0).get("warmup_runs").asInt());
         assertTrue(pp.get(1).get("ratio_to_roofline").asDouble() > 0);
+        // a prefill allocates at least its returned logits (4·vocab bytes) spread over its tokens
+        assertTrue(pp.get(0).get("allocated_bytes_per_token").asDouble() >= 4.0 * 64 / 16);
 
         JsonNode sw = j.get("sweep");
         assertEquals(2, sw.size());
@@ -90,6 +96,18 @@ class BenchCommandTest {
         }
         // a Taipan session's state is bounded (SAL ring ≤ window, Mamba-2 constant): same bytes at 64 and 100
         assertEquals(sw.get(0).get("state_bytes").asLong(), sw.get(1).get("state_bytes").asLong());
+    }
+
+    /** The allocation counter the bench reads sees an allocation of known size made between two readings. */
+    @Test
+    void allocatedBytesCountsAKnownAllocation() {
+        long before = BenchCommand.allocatedBytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0, "this JVM keeps no per-thread allocation counters");
+        byte[][] keep = new byte[10][];
+        for (int i = 0; i < keep.length; i++) keep[i] = new byte[1 << 20];
+        long grown = BenchCommand.allocatedBytes() - before;
+        assertTrue(keep[9].length == 1 << 20);
+        assertTrue(grown >= 10L << 20 && grown < (10L << 20) + (1 << 20), "counted " + grown + " bytes for 10 MiB");
     }
 
     /**
