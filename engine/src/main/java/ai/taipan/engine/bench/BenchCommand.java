@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
  *       {@link DispatchTable.ModelCheck}; a table that does not speed the model up is not followed); in
  *       every run, the path that serves each shape's matvec and prefill matmul ("kernel_dispatch");</li>
  *   <li>hardware limits ({@link HardwareProbe}): streaming read bandwidth and FMA peak, all cores —
- *       after a warm-up of the model (two prefills and decode steps), because the probe's own vector
+ *       after a warm-up of the model (prefills and decode steps until the JIT is quiet), because the probe's own vector
  *       loops compiled first made C2 compile the model's kernels badly in some processes (see run());</li>
  *   <li>decode (tg, like llama-bench tg128): tokens/s for N steps from an empty context (and the heap
  *       bytes each token allocated: a healthy step allocates a few KB, one whose Vector API values the
@@ -402,15 +402,42 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Gets the kernels compiled (the Vector API is ~100× slower before C2 compiles it). */
+    /** Most warm-up rounds, and the JIT share of a round below which the JIT counts as done. */
+    static final int WARMUP_MAX_ROUNDS = 12;
+    static final double WARMUP_QUIET_SHARE = 0.02;
+
+    /**
+     * Gets the kernels compiled (the Vector API is ~100× slower before C2 compiles it): rounds of a
+     * prefill and 64 decode steps until a round spends under 2% of its time compiling (the JVM's
+     * total compilation time; at least two rounds, at most {@link #WARMUP_MAX_ROUNDS}). Two fixed rounds
+     * with 16 steps, as before, left 90–190 ms of compiling inside the timed decode runs on the
+     * mamba2-130m shape (engine/BENCHMARKS.md §22). JSON "warmup".
+     */
     private void warmUp(TaipanModel m) {
         Session s = m.newSession();
         int[] ids = randomIds(m.config().vocabSize, Math.max(2 * chunkOf(m.config()), 64), seed + 99);
-        for (int r = 0; r < 2; r++) {
+        long start = System.nanoTime();
+        int rounds = 0;
+        double lastShare;
+        do {
+            long j0 = jitMillis(), t0 = System.nanoTime();
             s.reset();
             s.prefill(ids);
-            for (int i = 0; i < 16; i++) s.stepShared(ids[i]);
-        }
+            for (int i = 0; i < 64; i++) s.stepShared(ids[i % ids.length]);
+            rounds++;
+            long jit = jitMillis() - j0;
+            lastShare = jit < 0 ? 0 : jit / ((System.nanoTime() - t0) / 1e6);
+        } while (rounds < WARMUP_MAX_ROUNDS && (rounds < 2 || lastShare >= WARMUP_QUIET_SHARE));
+        ObjectNode w = result.putObject("warmup");
+        w.put("rounds", rounds);
+        w.put("seconds", (System.nanoTime() - start) / 1e9);
+        w.put("last_round_jit_share", lastShare);
+    }
+
+    /** The JVM's total JIT compilation time so far (ms), or -1 where it is not measured. */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean cb = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return cb != null && cb.isCompilationTimeMonitoringSupported() ? cb.getTotalCompilationTime() : -1;
     }
 
     /**
@@ -424,13 +451,14 @@ public final class BenchCommand implements Callable<Integer> {
         int[] ids = randomIds(m.config().vocabSize, decodeTokens, seed + 1);
         long bytes = result.get("model").get("weight_bytes_per_token").asLong();
         int runs = Math.max(1, repeat);
-        double[] tps = new double[runs], gbps = new double[runs], ratios = new double[runs], alloc = new double[runs];
+        double[] tps = new double[runs], gbps = new double[runs], ratios = new double[runs], alloc = new double[runs], jit = new double[runs];
         double before = bandwidth.read();
         for (int r = 0; r < runs; r++) {
             s.reset();
-            long a0 = allocatedBytes(), t0 = System.nanoTime();
+            long a0 = allocatedBytes(), j0 = jitMillis(), t0 = System.nanoTime();
             for (int id : ids) s.stepShared(id); // logits in the session's buffer, not copied (llama-bench copies none either)
             tps[r] = decodeTokens / ((System.nanoTime() - t0) / 1e9);
+            jit[r] = jitMillis() - j0;
             alloc[r] = (double) (allocatedBytes() - a0) / decodeTokens;
             double after = bandwidth.read();
             gbps[r] = Math.max(before, after);
@@ -450,6 +478,7 @@ public final class BenchCommand implements Callable<Integer> {
         d.put("ratio_to_roofline", med / roof);
         d.set("runs_ratio_to_roofline", doubles(ratios));
         allocation(d, alloc);
+        d.set("runs_jit_ms", doubles(jit)); // JIT compiling during each run (the JVM's total; 0 when warm)
         out.printf("%nDecode tg%d: %.1f tok/s (bandwidth roofline %.1f tok/s at %.1f MB/token and %.1f GB/s read beside the runs: ratio %.2f)%n",
                 decodeTokens, med, roof, bytes / 1e6, medBw, med / roof);
         warnIfBoxed(d, "decode", 0); // stepShared: no logits copy
@@ -468,12 +497,13 @@ public final class BenchCommand implements Callable<Integer> {
             // nor did a longer interleaved warm-up.)
             s.reset();
             s.prefill(ids);
-            double[] tps = new double[Math.max(1, repeat)], alloc = new double[tps.length];
+            double[] tps = new double[Math.max(1, repeat)], alloc = new double[tps.length], jit = new double[tps.length];
             for (int r = 0; r < tps.length; r++) {
                 s.reset();
-                long a0 = allocatedBytes(), t0 = System.nanoTime();
+                long a0 = allocatedBytes(), j0 = jitMillis(), t0 = System.nanoTime();
                 s.prefill(ids); // logits for the last position only, as llama-bench
                 tps[r] = n / ((System.nanoTime() - t0) / 1e9);
+                jit[r] = jitMillis() - j0;
                 alloc[r] = (double) (allocatedBytes() - a0) / n;
             }
             double med = median(tps);
@@ -488,6 +518,7 @@ public final class BenchCommand implements Callable<Integer> {
             row.put("roofline_tokens_per_s", roof);
             row.put("ratio_to_roofline", med / roof);
             allocation(row, alloc);
+            row.set("runs_jit_ms", doubles(jit));
             out.printf("Prefill pp%d: %.1f tok/s (FLOP roofline %.0f tok/s at %.2f GFLOP/token: ratio %.2f; logits for the last position only)%n",
                     n, med, roof, flops / 1e9, med / roof);
             warnIfBoxed(row, "prefill pp" + n, 4.0 * m.config().vocabSize / n);

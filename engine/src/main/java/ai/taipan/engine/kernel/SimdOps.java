@@ -39,19 +39,7 @@ final class SimdOps implements VectorOps.Ops {
 
     @Override
     public float expShiftSum(float[] x, int off, int n, float shift) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            acc = acc.add(e);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            x[off + i] = (float) Math.exp(x[off + i] - shift);
-            s += x[off + i];
-        }
-        return s;
+        return expLoop(EXP_SHIFT_SUM, x, off, x, off, null, 0, n, shift);
     }
 
     @Override
@@ -65,51 +53,78 @@ final class SimdOps implements VectorOps.Ops {
     }
 
     @Override
-    public void silu(float[] x, int off, int n) {
-        int i = 0;
-        for (; i + L <= n; i += L) silu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
-        for (; i < n; i++) x[off + i] = ScalarOps.silu(x[off + i]);
-    }
+    public void silu(float[] x, int off, int n) { expLoop(SILU, x, off, x, off, null, 0, n, 0f); }
 
     @Override
     public void siluMul(float[] out, int oOff, float[] z, int zOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            silu(FloatVector.fromArray(S, z, zOff + i)).mul(FloatVector.fromArray(S, y, yOff + i)).intoArray(out, oOff + i);
-        }
-        for (; i < n; i++) out[oOff + i] = ScalarOps.silu(z[zOff + i]) * y[yOff + i];
+        expLoop(SILU_MUL, z, zOff, out, oOff, y, yOff, n, 0f);
     }
 
-    /** x / (1 + e^−x), and 0 below −88.7 (where {@link #exp} clamps its argument). */
-    private static FloatVector silu(FloatVector x) {
-        return x.div(exp(x.neg()).add(1f)).blend(0f, x.lt(-88.7f));
-    }
+    private static final int EXP_SHIFT_SUM = 0, SILU = 1, SILU_MUL = 2;
 
     /**
-     * e^x, Cephes expf: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact k·ln 2),
-     * e^r by a degree-6 polynomial, 2^k through the exponent bits. Arguments are clamped to
-     * [−87.3, 88.7]; below −87.3 the result is 0, never subnormal (a subnormal softmax weight would
-     * cost a microcode assist in every product it enters, BENCHMARKS.md §6).
+     * The one loop with e^x in it, for the three operations that need it (op is the same for the whole
+     * call, so the branches are loop-invariant):
+     * <ul>
+     *   <li>EXP_SHIFT_SUM: out[i] = e^(x[i] − shift), returns Σ out[i] (softmax; out is x);</li>
+     *   <li>SILU: out[i] = silu(x[i]) = x / (1 + e^−x), and 0 below −88.7 (where e^x is clamped);</li>
+     *   <li>SILU_MUL: out[i] = silu(x[i])·y[i].</li>
+     * </ul>
+     * e^x is Cephes expf, written out here rather than in a helper: x = k·ln 2 + r with |r| ≤ ln 2 / 2
+     * (ln 2 split in two for an exact k·ln 2), e^r by a degree-6 polynomial, 2^k through the exponent
+     * bits; arguments are clamped to [−87.3, 88.7] and below −87.3 the result is 0, never subnormal (a
+     * subnormal softmax weight would cost a microcode assist in every product it enters, BENCHMARKS.md
+     * §6). Why no helper taking and returning vectors: C2 inlines such a helper or not depending on what
+     * it compiled first, and where it does not, every vector crossing the call is boxed on the heap — in
+     * 4 or 5 of 6 bench processes the conv's SiLU allocated 96 bytes a vector (258 KB a prefill token on
+     * the mamba2-130m shape) and prefill ran ~15% slower (engine/BENCHMARKS.md §22).
      */
-    private static FloatVector exp(FloatVector x) {
-        var tiny = x.lt(-87.3f);
-        x = x.max(-87.3f).min(88.7f);
-        // k = round(x·log2 e) by the 1.5·2^23 trick (no float→int conversion, which C2 does not
-        // intrinsify here): t's low mantissa bits then hold k
-        FloatVector t = x.mul(1.44269504088896341f).add(12582912f);
-        FloatVector k = t.sub(12582912f);
-        FloatVector r = x.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
-        FloatVector z = r.mul(r);
-        FloatVector y = FloatVector.broadcast(S, 1.9875691500e-4f)
-                .fma(r, FloatVector.broadcast(S, 1.3981999507e-3f))
-                .fma(r, FloatVector.broadcast(S, 8.3334519073e-3f))
-                .fma(r, FloatVector.broadcast(S, 4.1665795894e-2f))
-                .fma(r, FloatVector.broadcast(S, 1.6666665459e-1f))
-                .fma(r, FloatVector.broadcast(S, 5.0000001201e-1f))
-                .fma(z, r).add(1f);
-        // 2^k: (k + 127) << 23, from t's bits (0x4B400000 + k)
-        IntVector bits = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
-        return y.mul(bits.reinterpretAsFloats()).blend(0f, tiny);
+    private static float expLoop(int op, float[] x, int xOff, float[] out, int oOff, float[] y, int yOff, int n, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector a = op == EXP_SHIFT_SUM ? v.sub(shift) : v.neg();
+            // e^a
+            var tiny = a.lt(-87.3f);
+            a = a.max(-87.3f).min(88.7f);
+            // k = round(a·log2 e) by the 1.5·2^23 trick (no float→int conversion, which C2 does not
+            // intrinsify here): t's low mantissa bits then hold k
+            FloatVector t = a.mul(1.44269504088896341f).add(12582912f);
+            FloatVector k = t.sub(12582912f);
+            FloatVector r = a.sub(k.mul(0.693359375f)).sub(k.mul(-2.12194440e-4f));
+            FloatVector z = r.mul(r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f)
+                    .fma(r, FloatVector.broadcast(S, 1.3981999507e-3f))
+                    .fma(r, FloatVector.broadcast(S, 8.3334519073e-3f))
+                    .fma(r, FloatVector.broadcast(S, 4.1665795894e-2f))
+                    .fma(r, FloatVector.broadcast(S, 1.6666665459e-1f))
+                    .fma(r, FloatVector.broadcast(S, 5.0000001201e-1f))
+                    .fma(z, r).add(1f);
+            // 2^k: (k + 127) << 23, from t's bits (0x4B400000 + k)
+            IntVector bits = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = p.mul(bits.reinterpretAsFloats()).blend(0f, tiny);
+            if (op == EXP_SHIFT_SUM) {
+                e.intoArray(out, oOff + i);
+                acc = acc.add(e);
+            } else {
+                FloatVector sv = v.div(e.add(1f)).blend(0f, v.lt(-88.7f));
+                if (op == SILU_MUL) sv = sv.mul(FloatVector.fromArray(S, y, yOff + i));
+                sv.intoArray(out, oOff + i);
+            }
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            if (op == EXP_SHIFT_SUM) {
+                out[oOff + i] = (float) Math.exp(x[xOff + i] - shift);
+                s += out[oOff + i];
+            } else if (op == SILU) {
+                out[oOff + i] = ScalarOps.silu(x[xOff + i]);
+            } else {
+                out[oOff + i] = ScalarOps.silu(x[xOff + i]) * y[yOff + i];
+            }
+        }
+        return s;
     }
 
     @Override
