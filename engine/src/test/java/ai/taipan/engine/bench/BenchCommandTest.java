@@ -58,6 +58,12 @@ class BenchCommandTest {
         assertTrue(m.get("parameters").asLong() > 0);
         assertTrue(m.get("weight_bytes_per_token").asLong() > 0);
 
+        // warm-up until the JIT is quiet: between 2 and WARMUP_MAX_ROUNDS rounds, and a last round that ends it
+        JsonNode w = j.get("warmup");
+        int rounds = w.get("rounds").asInt();
+        assertTrue(rounds >= 2 && rounds <= BenchCommand.WARMUP_MAX_ROUNDS, w.toString());
+        assertTrue(rounds == BenchCommand.WARMUP_MAX_ROUNDS || w.get("last_round_jit_share").asDouble() < BenchCommand.WARMUP_QUIET_SHARE, w.toString());
+
         JsonNode d = j.get("decode");
         assertEquals(4, d.get("tokens").asInt());
         assertTrue(d.get("tokens_per_s").asDouble() > 0);
@@ -65,6 +71,7 @@ class BenchCommandTest {
                 d.get("ratio_to_roofline").asDouble(), 1e-9);
         // the roofline is the bandwidth read beside the runs (one reading per run; their median), per weight byte
         assertEquals(1, d.get("runs_read_gb_per_s").size());
+        assertEquals(1, d.get("runs_jit_ms").size());
         double bw = d.get("runs_read_gb_per_s").get(0).asDouble();
         assertTrue(bw > 0);
         assertEquals(bw, d.get("read_gb_per_s").asDouble(), 0.0);
