@@ -745,9 +745,9 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Bytes a token may allocate beside its logits before the bench calls the kernels boxed. A
      * healthy token allocates a few KB of fork-join jobs and attention scratch (7 KB a decode step on
-     * the mamba2-130m shape, 36–58 KB on the sample models) and prefill its logits (4·vocab bytes,
-     * one array per prefill); a Vector API operation that C2 left as a call allocates its result (80 bytes per 16
-     * floats): 193 MB a decode token with a matvec kernel made to fail that way, 903 KB with only the
+     * the mamba2-130m shape, 5–10 KB on the sample models) and prefill its logits (4·vocab bytes, one
+     * array per prefill); a Vector API operation that C2 left as a call allocates its result (80 bytes
+     * per 16 floats): 193 MB a decode token with a matvec kernel made to fail that way, 903 KB with only the
      * F16 matvec's two final stores boxed (engine/BENCHMARKS.md §22). The JSON keeps the figure
      * whatever the verdict.
      */
