@@ -177,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
             // mamba2-130m shape) — C2 compiled parts of them without their vector intrinsics ("failed to
             // inline (intrinsic)" in -XX:+PrintInlining), depending on what it had profiled first. With the
             // model compiled first: 0 of 16 there, 1 of 10 in a second series (4 of 11 with the probe first).
-            // Rarer, not gone: the bench JSON keeps every repetition.
+            // Rarer, not gone: the JSON keeps every repetition and flags a process whose kernels run boxed.
             HardwareProbe.Limits hw = hardware();
             decode(m);
             bandwidth = null;
@@ -491,10 +491,9 @@ public final class BenchCommand implements Callable<Integer> {
         Session s = m.newSession();
         for (int n : lengths) {
             int[] ids = randomIds(m.config().vocabSize, n, seed + n);
-            // one untimed run of the same length first, as llama-bench does before its repetitions. (It does
-            // not remove what engine/BENCHMARKS.md §21 saw in some F32 processes: the first seconds of
-            // prefill after decode ~25% slow, pp512 614.5 and then 802.1 for the same length after pp2048;
-            // nor did a longer interleaved warm-up.)
+            // one untimed run of the same length first, as llama-bench does before its repetitions. (What
+            // engine/BENCHMARKS.md §21 saw in some processes — prefill ~25% slow for its first seconds after
+            // decode — was boxed vectors in SiLU's e^x, §22; allocated_bytes_per_token now shows such a run.)
             s.reset();
             s.prefill(ids);
             double[] tps = new double[Math.max(1, repeat)], alloc = new double[tps.length], jit = new double[tps.length];

@@ -35,13 +35,18 @@ public final class Parallel {
     /** The job being run; one volatile reference, so a worker always reads a consistent job. */
     private static volatile Job current;
 
+    /** Jobs started so far: a job's number, which workers remember instead of the job itself. */
+    private static long jobsStarted; // written only while BUSY is held; read through `current`
+
     private static final class Job {
+        final long seq;
         final Range body;
         final int n, chunks;
         final AtomicInteger pending;
         volatile Throwable failure;
 
         Job(Range body, int n, int chunks) {
+            this.seq = ++jobsStarted;
             this.body = body;
             this.n = n;
             this.chunks = chunks;
@@ -115,22 +120,25 @@ public final class Parallel {
 
         @Override
         public void run() {
-            Job seen = null;
+            // the last job is remembered by its number, not by reference: a finished job's body (and
+            // whatever its lambda captured, e.g. the bench's 1 GiB probe buffer) must not stay reachable
+            // from an idle worker until the next job — System.gc() after the probe freed only 34 MB of it
+            long seen = 0;
             while (true) {
                 long start = System.nanoTime();
                 Job j;
-                while ((j = current) == null || j == seen) {
+                while ((j = current) == null || j.seq == seen) {
                     if (System.nanoTime() - start < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         parked = true;
                         j = current;
-                        if (j == null || j == seen) LockSupport.park(this);
+                        if (j == null || j.seq == seen) LockSupport.park(this);
                         parked = false;
                         start = System.nanoTime();
                     }
                 }
-                seen = j;
+                seen = j.seq;
                 if (index >= j.chunks) continue;
                 j.runChunk(index);
                 j.pending.decrementAndGet();
